@@ -1,0 +1,147 @@
+"""Command line: `python -m lib [--db PATH] COMMAND`, thin over the same lib functions as the pages.
+
+Exit codes: 0 done; 2 refused or failed, with one sentence on stderr and nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from lib import applicants, auth, db, demo, importer
+from lib.errors import MentoringError
+
+MODERATOR = "cli"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; return the process exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "hash-password":
+            return _hash_password()
+        con = db.connect(args.db)
+        try:
+            return args.run(con, args)
+        finally:
+            con.close()
+    except MentoringError as exc:
+        return _fail(str(exc))
+    except duckdb.Error as exc:
+        return _fail(f"The database refused the change and nothing was written: {exc}")
+    except OSError as exc:
+        return _fail(f"Cannot read or write {exc.filename or 'a file'}: {exc.strerror}.")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m lib", description="Peer-mentoring moderator's tools.")
+    parser.add_argument(
+        "--db", type=Path, default=None, help=f"database file (default $MENTORING_DB or {db.DEFAULT_DB})"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("import", help="import a CSV export of applications")
+    p.add_argument("file", type=Path)
+    p.add_argument("--status", default="applied", choices=importer.STAGES, help="stage for new applicants")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_import)
+
+    p = sub.add_parser("applicants", help="list applicants")
+    p.add_argument("--status", choices=importer.STAGES)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_applicants)
+
+    p = sub.add_parser("set-status", help="move applicants to a stage")
+    p.add_argument("--to", required=True, choices=importer.STAGES)
+    p.add_argument("--reason")
+    p.add_argument("emails", nargs="+")
+    p.set_defaults(run=_set_status)
+
+    p = sub.add_parser("demo", help="load the demo community (replacing earlier demo data)")
+    p.add_argument("--remove", action="store_true", help="remove the demo data instead")
+    p.set_defaults(run=_demo)
+
+    sub.add_parser("hash-password", help="print a password hash for secrets.toml")
+    return parser
+
+
+def _import(con, args) -> int:
+    data = args.file.read_bytes()
+    result = importer.import_applications(con, data, filename=args.file.name, status=args.status, moderator=MODERATOR)
+    if args.json:
+        print(json.dumps(result.as_json()))
+    else:
+        print(
+            f"{args.file.name}: {result.inserted} inserted, {result.updated} updated, {result.unchanged} unchanged, "
+            f"{result.skipped} skipped, {len(result.rejected)} rejected."
+        )
+        for row in result.rejected:
+            print(f"  row {row['row']}: {row['reason']}")
+    return 0
+
+
+def _applicants(con, args) -> int:
+    table = applicants.list_applicants(con, status=args.status)
+    if args.json:
+        records = [
+            {
+                "email": r.email,
+                "name": r.name,
+                "status": r.status,
+                "linkedin": _opt(r.linkedin),
+                "github": _opt(r.github),
+                "timezone": _opt(r.timezone),
+                "experience_years": _opt(r.experience_years),
+                "offers": list(r.offers),
+                "wants": list(r.wants),
+                "applied_at": r.applied_at.isoformat(),
+            }
+            for r in table.itertuples()
+        ]
+        print(json.dumps(records, ensure_ascii=False))
+    else:
+        for r in table.itertuples():
+            print(f"{r.status:<12} {r.email:<40} {r.name}")
+    return 0
+
+
+def _set_status(con, args) -> int:
+    moved = applicants.set_status(con, args.emails, args.to, reason=args.reason, moderator=MODERATOR)
+    print(f"Moved {moved} applicants to {args.to}.")
+    return 0
+
+
+def _demo(con, args) -> int:
+    if args.remove:
+        print(f"Removed {demo.remove_demo(con, moderator=MODERATOR)} demo applicants.")
+    else:
+        print(f"Loaded {demo.load_demo(con, moderator=MODERATOR)} demo applicants (marked as demo data).")
+    return 0
+
+
+def _hash_password() -> int:
+    password = getpass.getpass("New moderator password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    try:
+        print(auth.hash_password(password))
+    except ValueError as exc:
+        return _fail(str(exc))
+    return 0
+
+
+def _opt(value):
+    return None if value is None or pd.isna(value) else value
+
+
+def _fail(sentence: str) -> int:
+    print(sentence, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""Applicants and the screening pipeline: listing, searching, moving between stages, notes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import duckdb
+import pandas as pd
+
+from lib import db
+from lib.errors import InvalidInput, NotFound
+from lib.importer import STAGES
+
+STAGE_HELP = {
+    "applied": "New application, not looked at yet",
+    "screened": "Credentials checked",
+    "interviewed": "Video chat done",
+    "accepted": "Member: can be matched",
+    "declined": "Not taken in (with a reason)",
+    "withdrawn": "Left the service",
+}
+
+_LIST_SQL = """
+SELECT a.id, a.name, a.email, a.linkedin, a.github, a.other_links,
+       coalesce(list(s.raw ORDER BY s.position) FILTER (WHERE s.kind = 'offer'), []) AS offers,
+       coalesce(list(s.raw ORDER BY s.position) FILTER (WHERE s.kind = 'want'), []) AS wants,
+       a.timezone, a.experience_years, a.experience_text, a.goals, a.status,
+       date_diff('day', a.applied_at, $now) AS days_waiting,
+       a.applied_at, a.submitted_at, a.status_changed_at, a.decline_reason, a.notes, a.is_demo,
+       CAST(a.extra AS VARCHAR) AS extra
+FROM applicants a LEFT JOIN applicant_skills s ON s.applicant_id = a.id
+WHERE ($status IS NULL OR a.status = $status)
+  AND ($search IS NULL OR a.name ILIKE $search OR a.email ILIKE $search
+       OR coalesce(a.offers_text, '') ILIKE $search OR coalesce(a.wants_text, '') ILIKE $search)
+GROUP BY ALL
+ORDER BY a.applied_at, a.id
+"""
+
+
+def list_applicants(
+    con: duckdb.DuckDBPyConnection, *, status: str | None = None, search: str | None = None
+) -> pd.DataFrame:
+    """Applicants with their skill words, filtered by stage and a search over names, emails, skills."""
+    if status is not None and status not in STAGES:
+        raise InvalidInput(f"'{status}' is not a stage; use one of: {', '.join(STAGES)}.")
+    pattern = f"%{search.strip()}%" if search and search.strip() else None
+    return con.execute(_LIST_SQL, {"now": db.now(), "status": status, "search": pattern}).df()
+
+
+def get_applicant(con: duckdb.DuckDBPyConnection, email: str) -> dict:
+    """One applicant by email, as a dict; NotFound with the email if unknown."""
+    frame = con.execute("SELECT * FROM applicants WHERE email = ?", [_email(email)]).df()
+    if frame.empty:
+        raise NotFound(f"No applicant has the email {email.strip()}.")
+    return frame.iloc[0].to_dict()
+
+
+def stage_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """How many applicants are in each screening stage (zero stages included), in pipeline order."""
+    found = dict(con.execute("SELECT status, count(*) FROM applicants GROUP BY status").fetchall())
+    return pd.DataFrame({"stage": list(STAGES), "count": [found.get(s, 0) for s in STAGES]})
+
+
+def set_status(
+    con: duckdb.DuckDBPyConnection,
+    emails: Sequence[str],
+    to: str,
+    *,
+    reason: str | None = None,
+    moderator: str = "local",
+) -> int:
+    """Move applicants to a stage in one transaction; returns how many changed stage."""
+    if to not in STAGES:
+        raise InvalidInput(f"'{to}' is not a stage; use one of: {', '.join(STAGES)}.")
+    if to == "declined" and not (reason and reason.strip()):
+        raise InvalidInput("Declining needs a reason; say briefly why (it stays private to moderators).")
+    wanted = sorted({_email(e) for e in emails})
+    if not wanted:
+        raise InvalidInput("Choose at least one applicant.")
+    with db.transaction(con):
+        rows = con.execute(
+            "SELECT id, email, status FROM applicants WHERE list_contains($emails, email)", {"emails": wanted}
+        ).fetchall()
+        missing = sorted(set(wanted) - {r[1] for r in rows})
+        if missing:
+            raise NotFound(f"No applicant has the email {', '.join(missing)}; nothing was changed.")
+        moving = [(i, old) for i, _, old in rows if old != to]
+        _move(con, moving, to, reason=reason, moderator=moderator)
+        db.audit(
+            con,
+            "set_status",
+            {"to": to, "reason": reason, "emails": wanted, "changed": len(moving)},
+            moderator=moderator,
+        )
+    return len(moving)
+
+
+def set_notes(con: duckdb.DuckDBPyConnection, email: str, notes: str, *, moderator: str = "local") -> None:
+    """Replace the moderator's free-text notes about one applicant."""
+    with db.transaction(con):
+        found = con.execute(
+            "UPDATE applicants SET notes = ?, updated_at = ? WHERE email = ? RETURNING id",
+            [notes, db.now(), _email(email)],
+        ).fetchall()
+        if not found:
+            raise NotFound(f"No applicant has the email {email.strip()}.")
+        db.audit(con, "set_notes", {"applicant_id": found[0][0]}, moderator=moderator)
+
+
+def status_history(con: duckdb.DuckDBPyConnection, email: str) -> pd.DataFrame:
+    """Every stage change of one applicant, oldest first."""
+    return con.execute(
+        "SELECT h.changed_at, h.from_status, h.to_status, h.reason, h.moderator FROM status_history h "
+        "JOIN applicants a ON a.id = h.applicant_id WHERE a.email = ? ORDER BY h.id",
+        [_email(email)],
+    ).df()
+
+
+def home_summary(con: duckdb.DuckDBPyConnection, *, unscreened_days: int = 7) -> dict:
+    """What the home page needs: totals, the last import and applications waiting for screening."""
+    total, demo = con.execute("SELECT count(*), count(*) FILTER (WHERE is_demo) FROM applicants").fetchone()
+    last = con.execute(
+        "SELECT id, imported_at, filename, inserted, updated, rejected FROM imports ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    waiting = con.execute(
+        "SELECT count(*) FROM applicants WHERE status = 'applied' AND applied_at < ?",
+        [db.now() - pd.Timedelta(days=unscreened_days)],
+    ).fetchone()[0]
+    keys = ("id", "imported_at", "filename", "inserted", "updated", "rejected")
+    return {
+        "total": total,
+        "demo": demo,
+        "last_import": dict(zip(keys, last)) if last else None,
+        "unscreened_overdue": waiting,
+    }
+
+
+def _move(con: duckdb.DuckDBPyConnection, moving: list[tuple[int, str]], to: str, *, reason, moderator) -> None:
+    if not moving:
+        return
+    now = db.now()
+    ids = [i for i, _ in moving]
+    con.execute(
+        "UPDATE applicants SET status = $to, status_changed_at = $now, updated_at = $now, "
+        "decline_reason = CASE WHEN $to = 'declined' THEN $reason ELSE decline_reason END "
+        "WHERE list_contains($ids, id)",
+        {"to": to, "now": now, "reason": reason, "ids": ids},
+    )
+    con.executemany(
+        "INSERT INTO status_history (applicant_id, from_status, to_status, reason, changed_at, moderator) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [[i, old, to, reason, now, moderator] for i, old in moving],
+    )
+
+
+def _email(value: str) -> str:
+    return value.strip().lower()

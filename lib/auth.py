@@ -1,0 +1,84 @@
+"""Moderator authentication rules: password hashes, the loopback rule, throttling failed logins.
+
+Plain Python (no Streamlit) so the rules are unit-tested; lib/ui.py applies them to every page.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import threading
+import time
+from collections.abc import Mapping
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+ENV_HASH = "MENTORING_PASSWORD_HASH"
+SECRET_KEY = "moderator_password_hash"
+FREE_ATTEMPTS = 3
+MAX_WAIT_SECONDS = 300
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of a password, to put in secrets.toml or the environment."""
+    if len(password) < 8:
+        raise ValueError("Choose a password of at least 8 characters.")
+    return _hasher.hash(password)
+
+
+def verify_password(stored_hash: str, password: str) -> bool:
+    """Whether the password matches the stored hash (False for a malformed hash)."""
+    try:
+        return _hasher.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def configured_hash(secrets: Mapping | None = None, environ: Mapping | None = None) -> str | None:
+    """The moderator password hash: $MENTORING_PASSWORD_HASH first, else secrets.toml's entry."""
+    environ = os.environ if environ is None else environ
+    value = environ.get(ENV_HASH) or (secrets or {}).get(SECRET_KEY)
+    return value.strip() if value and value.strip() else None
+
+
+def is_loopback(address: str | None) -> bool:
+    """Whether a bind address only serves this computer (no address means every interface)."""
+    if not address:
+        return False
+    if address.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class Throttle:
+    """Failed logins per key: the first few are free, then each must wait twice as long."""
+
+    def __init__(self, clock=time.monotonic) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._failures: dict[str, tuple[int, float]] = {}
+
+    def wait_seconds(self, key: str) -> float:
+        """Seconds before this key may try again (0 when it may try now)."""
+        with self._lock:
+            count, last = self._failures.get(key, (0, 0.0))
+        if count < FREE_ATTEMPTS:
+            return 0.0
+        delay = min(2 ** (count - FREE_ATTEMPTS + 1), MAX_WAIT_SECONDS)
+        return max(0.0, last + delay - self._clock())
+
+    def record_failure(self, key: str) -> None:
+        """Count one more failed attempt."""
+        with self._lock:
+            count, _ = self._failures.get(key, (0, 0.0))
+            self._failures[key] = (count + 1, self._clock())
+
+    def reset(self, key: str) -> None:
+        """Forget failures after a successful login."""
+        with self._lock:
+            self._failures.pop(key, None)

@@ -1,0 +1,125 @@
+"""The one DuckDB file: where it lives, opening it, creating and upgrading its schema."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from lib.errors import DatabaseBusy, MentoringError
+
+DEFAULT_DB = "data/mentoring.duckdb"
+_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+def db_path() -> Path:
+    """The database path: $MENTORING_DB, else data/mentoring.duckdb."""
+    return Path(os.environ.get("MENTORING_DB") or DEFAULT_DB)
+
+
+def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (and on first use create and upgrade) the database file."""
+    path = Path(path) if path else db_path()
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only, config=_CONFIG)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DatabaseBusy(
+                f"The database {path} is open in another program (most likely the running "
+                "dashboard); stop it or do this from the dashboard instead."
+            ) from exc
+        raise MentoringError(f"Cannot open the database {path}: {exc}") from exc
+    except duckdb.Error as exc:
+        raise MentoringError(f"Cannot open the database {path}: {exc}") from exc
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def migrations() -> list[tuple[int, str]]:
+    """All shipped schema migrations as (version, SQL), oldest first."""
+    folder = resources.files("lib") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".sql"):
+            found.append((int(entry.name.split("_", 1)[0]), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def latest_version() -> int:
+    """The schema version this release creates."""
+    return migrations()[-1][0]
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The schema version of an open database (0 for an empty file)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply every migration newer than the file's version, each in its own transaction."""
+    current = schema_version(con)
+    applied = []
+    for version, sql in migrations():
+        if version <= current:
+            continue
+        with transaction(con):
+            if version == 1:
+                con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)")
+            con.execute(sql)
+            con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, now()])
+        applied.append(version)
+    return applied
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All statements inside land together or not at all."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def now() -> datetime:
+    """The current local time to the second; tests replace it to freeze the clock."""
+    return datetime.now().replace(microsecond=0)
+
+
+def audit(con: duckdb.DuckDBPyConnection, action: str, details: dict[str, Any], *, moderator: str = "local") -> None:
+    """Append one row to the audit log (call inside the change's transaction)."""
+    con.execute(
+        "INSERT INTO audit_log (happened_at, moderator, action, details) VALUES (?, ?, ?, ?)",
+        [now(), moderator, action, json.dumps(details, default=str)],
+    )
+
+
+def get_setting(con: duckdb.DuckDBPyConnection, key: str, default: Any = None) -> Any:
+    """A stored setting, decoded from JSON, or the default."""
+    row = con.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    return json.loads(row[0]) if row else default
+
+
+def set_setting(con: duckdb.DuckDBPyConnection, key: str, value: Any) -> None:
+    """Store a setting as JSON (insert or replace)."""
+    con.execute(
+        "INSERT INTO settings VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, json.dumps(value)],
+    )

@@ -1,0 +1,182 @@
+"""A deterministic demo community, marked as demo data and removable in one click.
+
+The people, skills, zones and stages come from a fixed random seed, so every load holds the same
+community; dates are placed relative to today so waiting times look like a live community.
+Demo applicants have emails at example.com/.org/.net (reserved domains) and is_demo = true.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from datetime import timedelta
+
+import duckdb
+
+from lib import db, importer
+
+DEMO_SIZE = 320
+_SEED = 20261128
+FIRST = (
+    "Amara Felix Ines Kenji Priya Lucas Sofia Mateo Aisha Noah Yuki Omar Elena Tariq Hannah Ravi Chloe "
+    "Diego Fatima Lars Mei Kwame Olga Jonas Leila Arjun Nadia Tomas Zainab Erik Ana Hiroshi Grace Sami "
+    "Maya Luca Ingrid Tunde Sara Pavel Nia Mohammed Clara Jin Beatriz Emeka Freya Ali Rosa Viktor Layla "
+    "Kofi Emma Raj Lina Oscar Ayesha Bruno Hana Daniel"
+).split()
+LAST = (
+    "Okafor Braun Costa Tanaka Sharma Silva Rossi Garcia Bello Smith Sato Haddad Petrova Khan Fischer "
+    "Iyer Martin Lopez Yilmaz Johansson Chen Mensah Ivanova Weber Nasser Patel Kowalski Novak Abubakar "
+    "Lindqvist Pereira Suzuki Mwangi Aziz Cohen Romano Berg Adeyemi Moreau Volkov Diallo Hassan Dubois "
+    "Kim Santos Eze Nielsen Rahman Jimenez Horvat Ali Asante Schmidt Gupta Larsen Ortiz Nakamura Wu Park"
+).split()
+# Members' own words, deliberately varied ("k8s" / "Kubernetes"), most popular first.
+SKILLS = (
+    "Python|JavaScript|React|SQL|Kubernetes|k8s|Go|golang|Docker|AWS|TypeScript|Rust|Java|system design|"
+    "Machine learning|ML|PostgreSQL|Postgres|React.js|Node.js|general programming|testing|CI/CD|Terraform|"
+    "Kafka|Spark|C++|C#|.NET|Elixir|Haskell|Scala|Kotlin|Swift|iOS|Android|vim|emacs|Linux|Git|GraphQL|"
+    "Django|Flask|FastAPI|Vue|Angular|Redis|MongoDB|data engineering|Airflow|dbt|pandas|statistics|"
+    "product management|technical writing|public speaking|career growth|code review|TDD|security|"
+    "networking|GCP|Azure|Ruby|Rails|PHP|Laravel|Clojure|Erlang|OCaml|F#|R|Julia|MATLAB|Unity|Godot|"
+    "WebAssembly|Svelte|Next.js|Tailwind|CSS|HTML|accessibility|UX design|Figma|Bash|PowerShell|"
+    "observability|Prometheus|Grafana|SRE|incident management|distributed systems|compilers|embedded|"
+    "C|Arduino|FPGA|blockchain|Solidity|NLP|computer vision|PyTorch|TensorFlow|LLMs|prompt engineering|"
+    "leadership|mentoring juniors|interviewing|open source|Elasticsearch|Snowflake|BigQuery|Spring Boot"
+).split("|")
+ZONES = (
+    "Europe/London Europe/Berlin Europe/Paris Europe/Madrid Europe/Warsaw Europe/Helsinki "
+    "America/New_York America/Chicago America/Denver America/Los_Angeles America/Sao_Paulo "
+    "America/Toronto Asia/Kolkata Asia/Tokyo Asia/Singapore Asia/Dubai Africa/Lagos Africa/Nairobi "
+    "Australia/Sydney Pacific/Auckland UTC"
+).split()
+_ZONE_WEIGHTS = [9, 10, 6, 4, 4, 3, 9, 5, 3, 7, 3, 3, 7, 2, 2, 2, 3, 2, 2, 1, 2]
+GOALS = (
+    "Get hands-on with {w} and teach what I know about {o}.",
+    "I want a regular learning habit and a peer to keep me honest.",
+    "Switching teams soon and need {w} quickly; happy to share {o} in return.",
+    "Meet other engineers outside my company and learn {w}.",
+    "Prepare for a staff role: practice explaining {o} and learn {w}.",
+)
+_STAGES = (
+    ["accepted"] * 62 + ["applied"] * 10 + ["screened"] * 8 + ["interviewed"] * 7 + ["declined"] * 8 + ["withdrawn"] * 5
+)
+HEADER = [
+    "Timestamp",
+    "Email Address",
+    "Full name",
+    "LinkedIn profile",
+    "GitHub profile",
+    "What do you want to get out of it?",
+    "Skills you can offer",
+    "What would you like to learn?",
+    "Time zone",
+    "Years of professional experience",
+]
+
+
+def demo_csv(size: int = DEMO_SIZE) -> bytes:
+    """The demo community as a Google Forms-style CSV export (deterministic for a given day)."""
+    rng = random.Random(_SEED)
+    today = db.now()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    weights = [1 / (rank + 1) for rank in range(len(SKILLS))]
+    for n in range(size):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        offers = _draw(rng, weights, rng.randint(1, 4))
+        wants = [s for s in _draw(rng, weights, rng.randint(1, 4)) if s not in offers] or [rng.choice(SKILLS)]
+        submitted = today - timedelta(days=rng.uniform(0, 400), minutes=rng.randint(0, 1440))
+        years = max(1, min(25, int(rng.lognormvariate(1.7, 0.6))))
+        writer.writerow(
+            [
+                submitted.strftime("%Y/%m/%d %I:%M:%S %p") + " GMT+1",
+                f"{first}.{last}{n}@example.{('com', 'org', 'net')[n % 3]}".lower(),
+                f"{first} {last}",
+                f"https://www.linkedin.com/in/{first}-{last}-{n}".lower(),
+                f"https://github.com/{first}{last}{n}".lower() if rng.random() < 0.7 else "",
+                rng.choice(GOALS).format(w=wants[0], o=offers[0]),
+                ", ".join(offers),
+                "; ".join(wants),
+                rng.choices(ZONES, _ZONE_WEIGHTS)[0] if rng.random() < 0.9 else "",
+                rng.choice([str(years), f"{years} years", f"{years}+", f"{max(0, years - 1)}-{years + 1}"]),
+            ]
+        )
+    return out.getvalue().encode("utf-8")
+
+
+def load_demo(con: duckdb.DuckDBPyConnection, *, size: int = DEMO_SIZE, moderator: str = "local") -> int:
+    """Load the demo community in one transaction, replacing any earlier demo data; returns its size."""
+    data = demo_csv(size)
+    parsed = importer.parse_csv_bytes(data)
+    mapping = importer.guess_mapping(parsed.header)
+    rng = random.Random(_SEED + 1)
+    with db.transaction(con):
+        _delete_demo(con)
+        result = importer.import_parsed(
+            con, parsed, mapping, data=data, filename="demo community", moderator=moderator, is_demo=True
+        )
+        ids = [r[0] for r in con.execute("SELECT id FROM applicants WHERE is_demo ORDER BY applied_at DESC").fetchall()]
+        _place_in_stages(con, ids, rng, moderator)
+        db.audit(con, "load_demo", {"applicants": result.inserted}, moderator=moderator)
+    return result.inserted
+
+
+def remove_demo(con: duckdb.DuckDBPyConnection, *, moderator: str = "local") -> int:
+    """Delete every demo record in one transaction; real data stays untouched. Returns people removed."""
+    with db.transaction(con):
+        removed = _delete_demo(con)
+        db.audit(con, "remove_demo", {"applicants": removed}, moderator=moderator)
+    return removed
+
+
+def has_demo(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether demo data is loaded."""
+    return bool(con.execute("SELECT count(*) FROM applicants WHERE is_demo").fetchone()[0])
+
+
+def _delete_demo(con: duckdb.DuckDBPyConnection) -> int:
+    demo_ids = "SELECT id FROM applicants WHERE is_demo"
+    count = con.execute("SELECT count(*) FROM applicants WHERE is_demo").fetchone()[0]
+    con.execute(f"DELETE FROM applicant_skills WHERE applicant_id IN ({demo_ids})")
+    con.execute(f"DELETE FROM status_history WHERE applicant_id IN ({demo_ids})")
+    con.execute("DELETE FROM applicants WHERE is_demo")
+    con.execute("DELETE FROM import_rejects WHERE import_id IN (SELECT id FROM imports WHERE is_demo)")
+    con.execute("DELETE FROM imports WHERE is_demo")
+    return count
+
+
+def _draw(rng: random.Random, weights: list[float], k: int) -> list[str]:
+    chosen: list[str] = []
+    while len(chosen) < k:
+        skill = rng.choices(SKILLS, weights)[0]
+        if skill not in chosen:
+            chosen.append(skill)
+    return chosen
+
+
+def _place_in_stages(con: duckdb.DuckDBPyConnection, ids: list[int], rng: random.Random, moderator: str) -> None:
+    # Newest applications are still being screened; older ones were decided.
+    rows = []
+    for rank, applicant_id in enumerate(ids):
+        share = rank / len(ids)
+        if share < 0.06:
+            stage = "applied"
+        elif share < 0.12:
+            stage = rng.choice(["screened", "interviewed"])
+        else:
+            stage = rng.choice(_STAGES)
+            stage = "accepted" if stage in ("applied", "screened", "interviewed") else stage
+        if stage != "applied":
+            reason = "Demo: not a fit for peer mentoring right now" if stage == "declined" else None
+            rows.append((applicant_id, stage, reason))
+    now = db.now()
+    con.executemany(
+        "UPDATE applicants SET status = ?, decline_reason = ?, status_changed_at = ? WHERE id = ?",
+        [[stage, reason, now, i] for i, stage, reason in rows],
+    )
+    con.executemany(
+        "INSERT INTO status_history (applicant_id, from_status, to_status, reason, changed_at, moderator) "
+        "VALUES (?, 'applied', ?, ?, ?, ?)",
+        [[i, stage, reason, now, moderator] for i, stage, reason in rows],
+    )

@@ -1,0 +1,529 @@
+"""Importing applications from a Google Forms or spreadsheet CSV export.
+
+Email (trimmed, lower-cased) is a person's identity. The newest submission of a person wins:
+by submission time when the file has one, else by row order (a later import is newer). An import
+never touches what the moderator decided (status, notes, decline reason). Counts:
+inserted (new people), updated (newer answers of known people), unchanged (same answers as stored),
+skipped (submissions superseded by a newer one of the same person, in the file or already stored),
+rejected (rows with no email, an invalid email or no name; kept with their reason and raw values).
+Blank rows are ignored and counted nowhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from lib import db
+from lib.csvfile import ParsedCSV, parse_csv_bytes
+from lib.errors import ImportRefused, InvalidInput, MentoringError
+
+Progress = Callable[[float, str], None]
+
+FIELDS: dict[str, str] = {
+    "email": "Email",
+    "name": "Full name",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "linkedin": "LinkedIn",
+    "github": "GitHub",
+    "other_links": "Other links",
+    "goals": "What they want from it",
+    "offers": "Skills offered",
+    "wants": "Skills wanted",
+    "timezone": "Time zone",
+    "experience": "Years of experience",
+    "submitted_at": "Submission time",
+}
+STAGES = ("applied", "screened", "interviewed", "accepted", "declined", "withdrawn")
+# Fields that several columns may feed (their values are joined with a new line).
+_MULTI = {"other_links"}
+# First matching rule wins, so more specific wordings come first.
+_RULES: list[tuple[str, str]] = [
+    ("submitted_at", r"^time ?stamp$|submitted|submission|^date$|date of application|marca temporal|horodateur"),
+    ("email", r"e-?mail|correo|courriel"),
+    ("linkedin", r"linked ?in"),
+    ("github", r"git ?hub|gitlab"),
+    ("first_name", r"first name|given name|forename"),
+    ("last_name", r"last name|surname|family name"),
+    ("offers", r"offer|teach|can share|can help|mentor others|skills you have|expertise"),
+    ("wants", r"learn|improve|skills? (you )?(want|wish|need)|want to get better"),
+    ("goals", r"get out of|goal|hope|why|motivat|expect|looking for"),
+    ("timezone", r"time ?zone|\btz\b|utc offset"),
+    ("experience", r"\byears?\b|experience|seniority"),
+    ("name", r"\bname\b"),
+    ("other_links", r"website|portfolio|blog|homepage|\burl\b|\blinks?\b|profile"),
+]
+_EMAIL = r"[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\]]+"
+_TIMESTAMP_FORMATS = [
+    "%Y/%m/%d %I:%M:%S %p",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%m/%d/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%d/%m/%Y %H:%M",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%m/%d/%Y",
+    "%d/%m/%Y",
+    "%d.%m.%Y",
+]
+_SKILL_SPLIT = r"[,;\n\r]+"
+_SKILL_TRIM = " \t-*•·–"
+
+
+@dataclass
+class Preview:
+    """What the import page shows before anything is written."""
+
+    parsed: ParsedCSV
+    mapping: dict[str, str | None]
+    sample: pd.DataFrame
+
+
+@dataclass
+class ImportResult:
+    """The outcome of one import, as the page and the command line report it."""
+
+    import_id: int
+    rows_read: int
+    inserted: int
+    updated: int
+    unchanged: int
+    skipped: int
+    rejected: list[dict] = field(default_factory=list)
+    encoding: str = ""
+    delimiter: str = ""
+
+    def as_json(self) -> dict:
+        """The published JSON shape of the `import --json` command."""
+        return {
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "rejected": [{"row": r["row"], "reason": r["reason"]} for r in self.rejected],
+        }
+
+
+def guess_mapping(header: list[str]) -> dict[str, str | None]:
+    """Map each column to a field by its wording; None keeps the column as extra data."""
+    mapping: dict[str, str | None] = {}
+    taken: set[str] = set()
+    for column in header:
+        text = column.lower()
+        mapping[column] = None
+        for name, pattern in _RULES:
+            if (name not in taken or name in _MULTI) and re.search(pattern, text):
+                mapping[column] = name
+                taken.add(name)
+                break
+    return mapping
+
+
+def validate_mapping(mapping: dict[str, str | None]) -> None:
+    """Refuse a mapping without email or name, or with one field fed by two columns."""
+    chosen = [f for f in mapping.values() if f]
+    for name in set(chosen):
+        if name not in FIELDS:
+            raise InvalidInput(f"'{name}' is not a field an application can have.")
+        if name not in _MULTI and chosen.count(name) > 1:
+            columns = ", ".join(f"'{c}'" for c, f in mapping.items() if f == name)
+            raise ImportRefused(f"Two columns ({columns}) are mapped to {FIELDS[name]}; choose one.")
+    if "email" not in chosen:
+        found = ", ".join(f"'{c}'" for c in list(mapping)[:8])
+        raise ImportRefused(
+            f"No column holds email addresses (columns found: {found}); "
+            "this does not look like an applications export, or choose the email column by hand."
+        )
+    if "name" not in chosen and "first_name" not in chosen:
+        raise ImportRefused("No column holds the applicants' names; choose the name column by hand.")
+
+
+def preview_import(data: bytes, *, rows: int = 5) -> Preview:
+    """Decode and split a file and guess its mapping, writing nothing."""
+    parsed = parse_csv_bytes(data)
+    mapping = guess_mapping(parsed.header)
+    width = len(parsed.header)
+    sample = pd.DataFrame(
+        [(r + [""] * width)[:width] for r in parsed.records[:rows]], columns=parsed.header, dtype="string"
+    )
+    return Preview(parsed, mapping, sample)
+
+
+def mapped_preview(preview: Preview, mapping: dict[str, str | None]) -> pd.DataFrame:
+    """The first rows as they would be stored: one column per mapped field, plus the extras."""
+    columns = {}
+    for column, name in mapping.items():
+        label = FIELDS[name] if name else f"Extra: {column}"
+        values = preview.sample[column] if column in preview.sample else pd.Series(dtype="string")
+        columns[label] = values if label not in columns else columns[label] + "\n" + values
+    return pd.DataFrame(columns)
+
+
+def import_applications(
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    *,
+    filename: str,
+    mapping: dict[str, str | None] | None = None,
+    status: str = "applied",
+    moderator: str = "local",
+    is_demo: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import one CSV export in one transaction; refuse the whole file with a sentence if unusable."""
+    report = progress or (lambda fraction, text: None)
+    if status not in STAGES:
+        raise InvalidInput(f"'{status}' is not a stage; use one of: {', '.join(STAGES)}.")
+    report(0.05, "Reading the file")
+    parsed = parse_csv_bytes(data)
+    mapping = mapping if mapping is not None else guess_mapping(parsed.header)
+    if set(mapping) != set(parsed.header):
+        raise InvalidInput("The column mapping does not match this file's columns; preview the file again.")
+    validate_mapping(mapping)
+    report(0.35, f"Read {len(parsed.records):,} rows; checking them")
+    try:
+        with db.transaction(con):
+            result = import_parsed(
+                con,
+                parsed,
+                mapping,
+                data=data,
+                filename=filename,
+                status=status,
+                moderator=moderator,
+                is_demo=is_demo,
+                report=report,
+            )
+    except duckdb.Error as exc:
+        raise MentoringError(f"The import failed and nothing was written: {exc}") from exc
+    report(1.0, "Done")
+    return result
+
+
+def import_parsed(
+    con: duckdb.DuckDBPyConnection,
+    parsed: ParsedCSV,
+    mapping: dict[str, str | None],
+    *,
+    data: bytes,
+    filename: str,
+    status: str = "applied",
+    moderator: str = "local",
+    is_demo: bool = False,
+    report: Progress | None = None,
+) -> ImportResult:
+    """Write a parsed file; the caller holds the transaction (so the demo can add to it)."""
+    raw = _raw_frame(parsed)
+    meta = {
+        "filename": filename,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "encoding": parsed.encoding,
+        "delimiter": parsed.delimiter_name,
+    }
+    try:
+        return _write(
+            con,
+            raw,
+            parsed,
+            mapping,
+            meta,
+            status=status,
+            moderator=moderator,
+            is_demo=is_demo,
+            report=report or (lambda fraction, text: None),
+        )
+    finally:
+        for name in ("_import_raw", "_stage", "_classified"):
+            con.execute(f"DROP TABLE IF EXISTS {name}")
+        con.unregister("_import_raw_df")
+
+
+def import_rejects(con: duckdb.DuckDBPyConnection, import_id: int) -> pd.DataFrame:
+    """The rejected rows of one import: spreadsheet row, reason and the raw values."""
+    return con.execute(
+        "SELECT row_number AS row, reason, CAST(raw AS VARCHAR) AS raw FROM import_rejects "
+        "WHERE import_id = ? ORDER BY row_number",
+        [import_id],
+    ).df()
+
+
+def rejects_table(con: duckdb.DuckDBPyConnection, import_id: int) -> pd.DataFrame:
+    """Rejected rows spread back into their original columns, to fix and re-import."""
+    rows = con.execute(
+        "SELECT row_number, reason, CAST(raw AS VARCHAR) FROM import_rejects WHERE import_id = ? ORDER BY row_number",
+        [import_id],
+    ).fetchall()
+    records = [{"Row": n, "Problem": reason, **json.loads(raw)} for n, reason, raw in rows]
+    return pd.DataFrame(records)
+
+
+def import_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every import, newest first, with its counts."""
+    return con.execute(
+        "SELECT id, imported_at, filename, sha256, encoding, delimiter, rows_read, inserted, updated, "
+        "unchanged, skipped, rejected, is_demo, moderator FROM imports ORDER BY id DESC"
+    ).df()
+
+
+def split_skills(text: str | None) -> list[str]:
+    """A member's skill cell as a list of their own words (commas, semicolons, new lines)."""
+    if not text:
+        return []
+    parts = (p.strip(_SKILL_TRIM) for p in re.split(_SKILL_SPLIT, text))
+    return [p for p in parts if p]
+
+
+def parse_experience(text: str | None) -> float | None:
+    """Years of experience from free text: '5', '3-5 years', '10+', 'less than a year', '18 months'."""
+    if not text or not text.strip():
+        return None
+    lowered = text.lower().replace(",", ".")
+    numbers = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", lowered)]
+    if re.search(r"month", lowered) and numbers:
+        return round(numbers[0] / 12, 1)
+    if re.search(r"less than|under|fewer|<|no experience|none", lowered):
+        return round(numbers[0] / 2, 1) if numbers else 0.5
+    if len(numbers) >= 2 and re.search(r"\d\s*(?:-|–|to)\s*\d", lowered):
+        return round((numbers[0] + numbers[1]) / 2, 1)
+    if numbers and numbers[0] <= 70:
+        return numbers[0]
+    return None
+
+
+def _raw_frame(parsed: ParsedCSV) -> pd.DataFrame:
+    width = max([len(parsed.header)] + [len(r) for r in parsed.records])
+    frame = pd.DataFrame(parsed.records, columns=[f"c{i}" for i in range(width)], dtype="string")
+    frame = frame.fillna("")
+    frame["row_number"] = parsed.row_numbers
+    return frame
+
+
+def _column_of(mapping: dict[str, str | None], header: list[str], name: str) -> list[str]:
+    return [f"c{header.index(col)}" for col, fld in mapping.items() if fld == name]
+
+
+def _write(con, raw, parsed, mapping, meta, *, status, moderator, is_demo, report) -> ImportResult:
+    con.register("_import_raw_df", raw)
+    con.execute("CREATE TEMP TABLE _import_raw AS SELECT * FROM _import_raw_df")
+    header = parsed.header + [f"Column {i + 1} (no header)" for i in range(len(parsed.header), raw.shape[1] - 1)]
+    timestamp_format = _timestamp_format(con, _column_of(mapping, header, "submitted_at"))
+    experience = _experience_values(raw, _column_of(mapping, header, "experience"))
+    sql, params = _stage_sql(mapping, header, timestamp_format)
+    con.execute(sql, params)
+    if experience is not None:
+        con.register("_exp_df", experience)
+        con.execute("UPDATE _stage SET experience_years = e.years FROM _exp_df e WHERE _stage.experience_text = e.text")
+        con.unregister("_exp_df")
+    report(0.6, "Comparing with the people already stored")
+    now = db.now()
+    import_id = con.execute(
+        "INSERT INTO imports (imported_at, filename, sha256, encoding, delimiter, rows_read, inserted, updated, "
+        "unchanged, skipped, rejected, is_demo, moderator) VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, ?, ?) RETURNING id",
+        [now, meta["filename"], meta["sha256"], meta["encoding"], meta["delimiter"], len(raw), is_demo, moderator],
+    ).fetchone()[0]
+    _classify(con)
+    counts = _apply(con, import_id, now, status=status, is_demo=is_demo, moderator=moderator)
+    report(0.9, "Saving rejected rows")
+    rejected = _store_rejects(con, import_id)
+    con.execute(
+        "UPDATE imports SET inserted = ?, updated = ?, unchanged = ?, skipped = ?, rejected = ? WHERE id = ?",
+        [counts["insert"], counts["update"], counts["unchanged"], counts["skipped"], len(rejected), import_id],
+    )
+    summary = {**{k: counts[k] for k in ("insert", "update", "unchanged", "skipped")}, "rejected": len(rejected)}
+    db.audit(
+        con,
+        "import",
+        {"import_id": import_id, "file": meta["filename"], "sha256": meta["sha256"], **summary},
+        moderator=moderator,
+    )
+    return ImportResult(
+        import_id,
+        len(raw),
+        counts["insert"],
+        counts["update"],
+        counts["unchanged"],
+        counts["skipped"],
+        rejected,
+        meta["encoding"],
+        meta["delimiter"],
+    )
+
+
+def _timestamp_format(con, columns: list[str]) -> str | None:
+    if not columns:
+        return None
+    column = columns[0]
+    best, best_count = None, 0
+    for fmt in _TIMESTAMP_FORMATS:
+        count = con.execute(
+            f"SELECT count(try_strptime({_clean_ts(column)}, ?)) FROM "
+            f"(SELECT {column} FROM _import_raw WHERE trim({column}) <> '' LIMIT 2000)",
+            [fmt],
+        ).fetchone()[0]
+        if count > best_count:
+            best, best_count = fmt, count
+    return best
+
+
+def _clean_ts(column: str) -> str:
+    # Google Forms appends the form owner's zone ("GMT+1"); times are kept as written, in that zone.
+    return f"regexp_replace(trim({column}), '\\s*(GMT|UTC)\\s*([+-]\\d{{1,2}}(:?\\d{{2}})?)?$', '')"
+
+
+def _experience_values(raw: pd.DataFrame, columns: list[str]) -> pd.DataFrame | None:
+    if not columns:
+        return None
+    texts = pd.Series(raw[columns[0]].str.strip().unique(), dtype="string")
+    texts = texts[texts != ""]
+    return pd.DataFrame({"text": texts, "years": [parse_experience(t) for t in texts]})
+
+
+def _stage_sql(mapping, header, timestamp_format) -> tuple[str, list]:
+    def col(name: str) -> str:
+        cols = _column_of(mapping, header, name)
+        if not cols:
+            return "NULL::VARCHAR"
+        if len(cols) == 1:
+            return f"nullif(trim({cols[0]}), '')"
+        return "nullif(concat_ws(chr(10), " + ", ".join(f"nullif(trim({c}), '')" for c in cols) + "), '')"
+
+    if _column_of(mapping, header, "name"):
+        name = f"coalesce({col('name')}, '')"
+    else:
+        name = f"trim(concat_ws(' ', {col('first_name')}, {col('last_name')}))"
+    email_raw = col("email")
+    ts_cols = _column_of(mapping, header, "submitted_at")
+    submitted = f"try_strptime({_clean_ts(ts_cols[0])}, ?)" if ts_cols and timestamp_format else "NULL::TIMESTAMP"
+    extras = [i for i, h in enumerate(header) if mapping.get(h) is None]
+    params: list = [timestamp_format] if ts_cols and timestamp_format else []
+    if extras:
+        extra = "json_object(" + ", ".join(f"?, c{i}" for i in extras) + ")"
+        params += [header[i] for i in extras]
+    else:
+        extra = "NULL::JSON"
+    params += [h for h in header]
+    raw_json = "json_object(" + ", ".join(f"?, c{i}" for i in range(len(header))) + ")"
+    sql = f"""
+    CREATE TEMP TABLE _stage AS
+    SELECT row_number, email, name, linkedin, github, other_links, goals, offers_text, wants_text,
+           timezone, experience_text, NULL::DOUBLE AS experience_years, submitted_text, submitted_at, extra,
+           md5(CAST(to_json([name, linkedin, github, other_links, goals, offers_text, wants_text, timezone,
+                             experience_text, submitted_text, CAST(extra AS VARCHAR)]) AS VARCHAR)) AS content_hash,
+           CASE WHEN email = '' THEN 'No email address'
+                WHEN NOT regexp_full_match(email, '{_EMAIL}')
+                     THEN 'Email ''' || email_raw || ''' is not a valid address'
+                WHEN name = '' THEN 'No name' END AS reject_reason,
+           raw_json
+    FROM (
+        SELECT row_number, lower(coalesce({email_raw}, '')) AS email, coalesce({email_raw}, '') AS email_raw,
+               {name} AS name, {col("linkedin")} AS linkedin, {col("github")} AS github,
+               {col("other_links")} AS other_links, {col("goals")} AS goals, {col("offers")} AS offers_text,
+               {col("wants")} AS wants_text, {col("timezone")} AS timezone, {col("experience")} AS experience_text,
+               {col("submitted_at")} AS submitted_text, {submitted} AS submitted_at, {extra} AS extra,
+               {raw_json} AS raw_json
+        FROM _import_raw
+    )
+    """
+    return sql, params
+
+
+def _classify(con) -> None:
+    con.execute(
+        """
+        CREATE TEMP TABLE _classified AS
+        WITH ranked AS (
+            SELECT *, row_number() OVER (PARTITION BY email ORDER BY submitted_at DESC NULLS LAST,
+                                         row_number DESC) AS rank
+            FROM _stage WHERE reject_reason IS NULL
+        )
+        SELECT r.*, a.id AS applicant_id,
+               CASE WHEN r.rank > 1 THEN 'superseded'
+                    WHEN a.id IS NULL THEN 'insert'
+                    WHEN a.content_hash = r.content_hash THEN 'unchanged'
+                    WHEN r.submitted_at < a.submitted_at THEN 'older'
+                    ELSE 'update' END AS action
+        FROM ranked r LEFT JOIN applicants a ON a.email = r.email
+        """
+    )
+
+
+def _apply(con, import_id: int, now, *, status: str, is_demo: bool, moderator: str) -> dict[str, int]:
+    con.execute(
+        """
+        INSERT INTO applicants (email, name, linkedin, github, other_links, goals, offers_text, wants_text,
+            timezone, experience_text, experience_years, submitted_text, submitted_at, extra, content_hash,
+            source_row, applied_at, status, status_changed_at, is_demo, first_import_id, last_import_id, updated_at)
+        SELECT email, name, linkedin, github, other_links, goals, offers_text, wants_text, timezone,
+            experience_text, experience_years, submitted_text, submitted_at, extra, content_hash, row_number,
+            coalesce(submitted_at, $now), $status, $now, $demo, $import, $import, $now
+        FROM _classified WHERE action = 'insert' ORDER BY row_number
+        """,
+        {"now": now, "status": status, "demo": is_demo, "import": import_id},
+    )
+    con.execute(
+        """
+        UPDATE applicants SET name = c.name, linkedin = c.linkedin, github = c.github,
+            other_links = c.other_links, goals = c.goals, offers_text = c.offers_text, wants_text = c.wants_text,
+            timezone = c.timezone, experience_text = c.experience_text, experience_years = c.experience_years,
+            submitted_text = c.submitted_text, submitted_at = c.submitted_at, extra = c.extra,
+            content_hash = c.content_hash, source_row = c.row_number, last_import_id = $import, updated_at = $now
+        FROM _classified c WHERE applicants.id = c.applicant_id AND c.action = 'update'
+        """,
+        {"import": import_id, "now": now},
+    )
+    con.execute(
+        "DELETE FROM applicant_skills WHERE applicant_id IN "
+        "(SELECT applicant_id FROM _classified WHERE action = 'update')"
+    )
+    con.execute(
+        f"""
+        INSERT INTO applicant_skills
+        WITH changed AS (
+            SELECT a.id, a.offers_text, a.wants_text FROM applicants a JOIN _classified c ON a.email = c.email
+            WHERE c.action IN ('insert', 'update')
+        ), words AS (
+            SELECT id, kind, trim(unnest(regexp_split_to_array(txt, '{_SKILL_SPLIT}')), ?) AS raw,
+                   generate_subscripts(regexp_split_to_array(txt, '{_SKILL_SPLIT}'), 1) AS part
+            FROM (SELECT id, 'offer' AS kind, offers_text AS txt FROM changed WHERE offers_text IS NOT NULL
+                  UNION ALL
+                  SELECT id, 'want', wants_text FROM changed WHERE wants_text IS NOT NULL)
+        )
+        SELECT id, kind, row_number() OVER (PARTITION BY id, kind ORDER BY part), raw FROM words WHERE raw <> ''
+        """,
+        [_SKILL_TRIM],
+    )
+    con.execute(
+        "INSERT INTO status_history (applicant_id, from_status, to_status, reason, changed_at, moderator) "
+        "SELECT a.id, NULL, ?, 'imported', ?, ? FROM applicants a WHERE a.first_import_id = ?",
+        [status, now, moderator, import_id],
+    )
+    rows = dict(con.execute("SELECT action, count(*) FROM _classified GROUP BY action").fetchall())
+    return {
+        "insert": rows.get("insert", 0),
+        "update": rows.get("update", 0),
+        "unchanged": rows.get("unchanged", 0),
+        "skipped": rows.get("superseded", 0) + rows.get("older", 0),
+    }
+
+
+def _store_rejects(con, import_id: int) -> list[dict]:
+    con.execute(
+        "INSERT INTO import_rejects SELECT ?, row_number, reject_reason, raw_json FROM _stage "
+        "WHERE reject_reason IS NOT NULL",
+        [import_id],
+    )
+    rows = con.execute(
+        "SELECT row_number, reason FROM import_rejects WHERE import_id = ? ORDER BY row_number", [import_id]
+    ).fetchall()
+    return [{"row": n, "reason": reason} for n, reason in rows]

@@ -1,0 +1,160 @@
+"""The one module that touches Streamlit: page setup, the login gate, the shared connection."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from lib import auth, db, demo, exports
+from lib.errors import MentoringError
+
+APP_NAME = "Peer mentoring"
+
+
+@dataclass
+class Page:
+    """What a page gets from setup: the database and who is working."""
+
+    path: Path
+    moderator: str
+
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """A fresh cursor for this run's reads (DuckDB refuses one connection in two threads)."""
+        return _shared(str(self.path))[0].cursor()
+
+    @contextmanager
+    def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor for one write, serialised with every other session's writes."""
+        base, lock = _shared(str(self.path))
+        with lock:
+            cursor = base.cursor()
+            try:
+                yield cursor
+            finally:
+                cursor.close()
+                st.cache_data.clear()
+
+
+def page_setup(title: str, icon: str = ":material/groups:") -> Page:
+    """Set the page config, enforce the login gate and open the database; every page calls it first."""
+    st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=icon, layout="wide")
+    moderator = _gate()
+    path = db.db_path()
+    try:
+        _shared(str(path))
+    except MentoringError as exc:
+        st.error(str(exc))
+        st.stop()
+    page = Page(path, moderator)
+    _sidebar(page)
+    return page
+
+
+def show_error(exc: Exception) -> None:
+    """Show a project error as the sentence it carries."""
+    st.error(str(exc), icon=":material/error:")
+
+
+def download_csv(frame: pd.DataFrame, *, filename: str, label: str, key: str) -> None:
+    """A download button for a formula-safe CSV of the frame."""
+    st.download_button(
+        label, exports.to_csv_bytes(frame), file_name=filename, mime="text/csv", key=key, icon=":material/download:"
+    )
+
+
+@st.cache_resource(show_spinner=False)
+def _shared(path: str) -> tuple[duckdb.DuckDBPyConnection, threading.Lock]:
+    return db.connect(path), threading.Lock()
+
+
+@st.cache_resource(show_spinner=False)
+def _throttle() -> auth.Throttle:
+    return auth.Throttle()
+
+
+def _gate() -> str:
+    stored = auth.configured_hash(_secrets())
+    if stored is None:
+        if auth.is_loopback(st.get_option("server.address")):
+            return "local"
+        _explain_password_needed()
+        st.stop()
+    if st.session_state.get("auth.user"):
+        return st.session_state["auth.user"]
+    _login_form(stored)
+    st.stop()
+
+
+def _login_form(stored: str) -> None:
+    st.title(f"{APP_NAME}: moderator login")
+    password = st.text_input("Moderator password", type="password", key="login.password")
+    if not st.button("Log in", key="login.submit", type="primary"):
+        return
+    throttle, keys = _throttle(), ["account:moderator", f"session:{_session_id()}"]
+    wait = max(throttle.wait_seconds(k) for k in keys)
+    if wait > 0:
+        st.error(f"Too many wrong passwords. Wait {wait:.0f} seconds, then try again.")
+        return
+    if password and auth.verify_password(stored, password):
+        for k in keys:
+            throttle.reset(k)
+        st.session_state["auth.user"] = "moderator"
+        st.rerun()
+    for k in keys:
+        throttle.record_failure(k)
+    st.error("That password is not right. Try again (after a few wrong tries you must wait a little).")
+
+
+def _explain_password_needed() -> None:
+    st.title("Set a moderator password first")
+    st.write(
+        "This dashboard is reachable from other computers, but no moderator password is set, "
+        "so it shows nothing. Either start it on this computer only (the default, address 127.0.0.1), "
+        "or set a password:"
+    )
+    st.code(
+        "python -m lib hash-password\n# then put the printed hash in .streamlit/secrets.toml:\n"
+        "moderator_password_hash = \"$argon2id$...\"\n# or: export MENTORING_PASSWORD_HASH='$argon2id$...'",
+        language="bash",
+    )
+
+
+def _sidebar(page: Page) -> None:
+    with st.sidebar:
+        if page.moderator == "local":
+            st.info(
+                "**Local mode**: no password is set, so the dashboard answers only on this computer.",
+                icon=":material/lock_open:",
+            )
+        else:
+            st.caption(f"Signed in as {page.moderator}")
+            if st.button("Log out", key="auth.logout", icon=":material/logout:"):
+                st.session_state.pop("auth.user", None)
+                st.rerun()
+        if demo.has_demo(page.con()):
+            st.warning(
+                "**Demo data** is loaded: these people are made up. Remove it on the Home page.",
+                icon=":material/science:",
+            )
+        st.caption(f"Database: `{page.path}`")
+
+
+def _secrets() -> dict:
+    try:
+        return dict(st.secrets)
+    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
+        return {}
+
+
+def _session_id() -> str:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx else "none"

@@ -1,0 +1,120 @@
+"""Import: bring in the application form's CSV export, check the column mapping, see rejects."""
+
+import hashlib
+
+import streamlit as st
+
+from lib import importer, ui
+from lib.errors import MentoringError
+
+page = ui.page_setup("Import", ":material/upload_file:")
+st.title("Import applications")
+st.caption(
+    "Upload the CSV export of your application form (Google Forms: Responses › Download CSV; "
+    "a spreadsheet: File › Download › CSV). Nothing is written until you press Import."
+)
+
+KEEP = "(keep as extra answer)"
+labels = {KEEP: None, **{label: name for name, label in importer.FIELDS.items()}}
+upload = st.file_uploader("CSV export", type=["csv", "tsv", "txt"], key="import.file")
+
+if upload is not None:
+    data = upload.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    if st.session_state.get("import.sha") != digest:
+        for key in [k for k in st.session_state if str(k).startswith("import.map.")]:
+            del st.session_state[key]
+        st.session_state["import.sha"] = digest
+    try:
+        preview = importer.preview_import(data)
+    except MentoringError as exc:
+        ui.show_error(exc)
+        st.stop()
+    parsed = preview.parsed
+    st.write(
+        f"**{upload.name}**: {len(parsed.records):,} rows, {len(parsed.header)} columns, "
+        f"{parsed.encoding}, {parsed.delimiter_name}-separated."
+    )
+
+    st.subheader("Which column is which?")
+    st.caption(
+        "Guessed from the column titles. Email and name are required; columns kept as extra answers "
+        "are stored with each applicant."
+    )
+    mapping = {}
+    grid = st.columns(3)
+    for index, column in enumerate(parsed.header):
+        guess = preview.mapping[column]
+        default = list(labels).index(importer.FIELDS[guess]) if guess else 0
+        choice = grid[index % 3].selectbox(column, list(labels), index=default, key=f"import.map.{index}")
+        mapping[column] = labels[choice]
+
+    st.subheader("Preview")
+    st.dataframe(importer.mapped_preview(preview, mapping), hide_index=True, key="import.preview")
+    try:
+        importer.validate_mapping(mapping)
+    except MentoringError as exc:
+        ui.show_error(exc)
+    else:
+        status = st.selectbox(
+            "Stage for new applicants",
+            importer.STAGES,
+            key="import.status",
+            help="Choose 'accepted' to bring in an existing member list. People already stored keep their stage.",
+        )
+        if st.button(f"Import {len(parsed.records):,} rows", type="primary", key="import.go", icon=":material/upload:"):
+            bar = st.progress(0.0, text="Starting")
+            try:
+                with page.writing() as cur:
+                    result = importer.import_applications(
+                        cur,
+                        data,
+                        filename=upload.name,
+                        mapping=mapping,
+                        status=status,
+                        moderator=page.moderator,
+                        progress=lambda f, text: bar.progress(f, text=text),
+                    )
+            except MentoringError as exc:
+                bar.empty()
+                ui.show_error(exc)
+            else:
+                st.session_state["import.last_id"] = result.import_id
+
+last_id = st.session_state.get("import.last_id")
+if last_id:
+    history = importer.import_history(page.con())
+    row = history[history["id"] == last_id].iloc[0]
+    st.success(f"Imported {row['filename']}.", icon=":material/check_circle:")
+    cols = st.columns(5)
+    for col, name in zip(cols, ("inserted", "updated", "unchanged", "skipped", "rejected")):
+        col.metric(name.capitalize(), int(row[name]))
+    rejects = importer.rejects_table(page.con(), last_id)
+    if not rejects.empty:
+        st.subheader("Rejected rows")
+        st.caption(
+            "These rows were not stored. Fix them in the spreadsheet (row numbers count the header "
+            "as row 1) or in the downloaded file, then import again."
+        )
+        st.dataframe(rejects, hide_index=True, key="import.rejects")
+        ui.download_csv(
+            rejects.drop(columns=["Row", "Problem"]),
+            filename="rejected_rows.csv",
+            label="Download rejected rows (CSV)",
+            key="import.download_rejects",
+        )
+
+st.subheader("Import history")
+history = importer.import_history(page.con())
+if history.empty:
+    st.caption("No imports yet.")
+else:
+    st.dataframe(
+        history.drop(columns=["id"]),
+        hide_index=True,
+        key="import.history",
+        column_config={
+            "sha256": st.column_config.TextColumn("SHA-256", width="small"),
+            "imported_at": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm"),
+        },
+    )

@@ -1,0 +1,95 @@
+"""Applicants: search, filter and move people through screening; keep notes from the chat."""
+
+import streamlit as st
+
+from lib import applicants, ui
+from lib.errors import MentoringError
+
+page = ui.page_setup("Applicants", ":material/group:")
+st.title("Applicants")
+
+counts = applicants.stage_counts(page.con())
+st.caption(" · ".join(f"{r.stage}: **{r.count}**" for r in counts.itertuples()))
+
+left, right = st.columns([2, 1])
+search = left.text_input(
+    "Search names, emails and skills", key="applicants.search", placeholder="for example: kafka, @example.org, Amara"
+)
+stage = right.selectbox("Stage", ["all", *applicants.STAGE_HELP], key="applicants.stage")
+table = applicants.list_applicants(page.con(), status=None if stage == "all" else stage, search=search)
+
+if table.empty:
+    st.info(
+        "Nobody matches. Clear the search or choose another stage; new people arrive through Import.",
+        icon=":material/search_off:",
+    )
+    st.stop()
+
+st.dataframe(
+    table[
+        [
+            "name",
+            "email",
+            "status",
+            "days_waiting",
+            "offers",
+            "wants",
+            "timezone",
+            "experience_years",
+            "linkedin",
+            "github",
+        ]
+    ],
+    hide_index=True,
+    key="applicants.table",
+    column_config={
+        "name": st.column_config.TextColumn("Name", pinned=True),
+        "email": "Email",
+        "status": "Stage",
+        "days_waiting": st.column_config.NumberColumn("Days waiting", help="Days since the application"),
+        "offers": st.column_config.ListColumn("Can offer"),
+        "wants": st.column_config.ListColumn("Wants to learn"),
+        "timezone": "Time zone",
+        "experience_years": st.column_config.NumberColumn("Experience (years)", format="%.1f"),
+        "linkedin": st.column_config.LinkColumn("LinkedIn", display_text="profile"),
+        "github": st.column_config.LinkColumn("GitHub", display_text="profile"),
+    },
+)
+st.caption(f"{len(table)} applicants shown.")
+ui.download_csv(
+    table.drop(columns=["id"]), filename="applicants.csv", label="Download this list (CSV)", key="applicants.download"
+)
+
+st.subheader("Move through screening")
+labels = dict(zip(table["email"], table["name"] + " <" + table["email"] + ">"))
+chosen = st.multiselect("Applicants", list(labels), format_func=labels.get, key="applicants.selected")
+to_col, reason_col = st.columns([1, 2])
+to = to_col.selectbox(
+    "Move to",
+    list(applicants.STAGE_HELP),
+    key="applicants.to",
+    format_func=lambda s: f"{s}: {applicants.STAGE_HELP[s]}",
+)
+reason = reason_col.text_input("Reason (needed when declining)", key="applicants.reason")
+if st.button("Move", key="applicants.move", type="primary", disabled=not chosen):
+    try:
+        with page.writing() as cur:
+            moved = applicants.set_status(cur, chosen, to, reason=reason or None, moderator=page.moderator)
+    except MentoringError as exc:
+        ui.show_error(exc)
+    else:
+        st.toast(f"Moved {moved} applicants to {to}.")
+        st.rerun()
+
+if len(chosen) == 1:
+    person = applicants.get_applicant(page.con(), chosen[0])
+    st.subheader(person["name"])
+    st.text(f"What they want from it: {person['goals'] or '(not given)'}")
+    if person["extra"]:
+        st.json(person["extra"], expanded=False)
+    st.dataframe(applicants.status_history(page.con(), chosen[0]), hide_index=True, key="applicants.history")
+    notes = st.text_area("Notes from the chat", value=person["notes"] or "", key=f"applicants.notes.{person['id']}")
+    if st.button("Save notes", key="applicants.save_notes"):
+        with page.writing() as cur:
+            applicants.set_notes(cur, chosen[0], notes, moderator=page.moderator)
+        st.toast("Notes saved.")

@@ -1,0 +1,132 @@
+"""The real Streamlit pages under AppTest, against a real DuckDB file."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib import applicants, demo
+from tests.conftest import FIXTURES, ROOT
+
+PAGES = ["pages/1_Import.py", "pages/2_Applicants.py"]
+GOOGLE = (FIXTURES / "csv" / "google_forms_bom.csv").read_bytes()
+
+
+def open_app(page: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
+def frame_with(at, column: str):
+    """The first table on the page that has this column (st.dataframe exposes no key to AppTest)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def texts(at) -> str:
+    parts = [e.value for e in (*at.markdown, *at.info, *at.warning, *at.error, *at.success, *at.caption)]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("page", [None, *PAGES])
+def test_every_page_opens_on_an_empty_database(page):
+    at = open_app(page)
+    assert not at.exception
+    assert "Local mode" in texts(at)
+
+
+@pytest.mark.parametrize("page", [None, *PAGES])
+def test_every_page_opens_with_the_demo_community(con, page):
+    demo.load_demo(con)
+    at = open_app(page)
+    assert not at.exception
+    assert "Demo data" in texts(at)
+
+
+def test_empty_home_offers_import_and_demo_then_demo_can_be_removed(con):
+    at = open_app()
+    assert "No applications yet" in texts(at)
+    at.button(key="home.load_demo").click().run()
+    assert not at.exception
+    accepted = next(m for m in at.metric if m.label == "Accepted")
+    assert int(accepted.value) > 150
+    at.button(key="home.remove_demo").click().run()
+    assert "No applications yet" in texts(at)
+    assert con.execute("SELECT count(*) FROM applicants").fetchone()[0] == 0
+
+
+def test_home_shows_stage_counts_and_the_last_import(con):
+    from lib import importer
+
+    importer.import_applications(con, GOOGLE, filename="form.csv")
+    at = open_app()
+    assert next(m for m in at.metric if m.label == "Applied").value == "3"
+    assert "3 new" in texts(at) and "form.csv" in texts(at)
+
+
+def test_import_page_maps_previews_imports_and_shows_rejects(con):
+    at = open_app("pages/1_Import.py")
+    at.file_uploader(key="import.file").upload("form.csv", GOOGLE, "text/csv")
+    at.run()
+    assert not at.exception
+    mapped = {s.label: s.value for s in at.selectbox if s.key and s.key.startswith("import.map.")}
+    assert mapped["Email Address"] == "Email" and mapped["How did you hear about us?"].startswith("(keep")
+    preview = frame_with(at, "Email")
+    assert "Skills offered" in preview.columns and len(preview) == 5
+    # correct one column: the goals column becomes an extra answer instead
+    goals_key = next(s.key for s in at.selectbox if s.label == "What do you want to get out of it?")
+    at.selectbox(key=goals_key).set_value("(keep as extra answer)").run()
+    assert "Extra: What do you want to get out of it?" in frame_with(at, "Email").columns
+    at.button(key="import.go").click().run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Inserted"] == "3"
+    rejects = frame_with(at, "Problem")
+    assert list(rejects["Row"]) == [4, 5, 7, 9]
+    assert con.execute("SELECT goals FROM applicants WHERE email = 'felix@example.org'").fetchone()[0] is None
+
+
+def test_import_page_refuses_a_file_without_emails(con):
+    at = open_app("pages/1_Import.py")
+    at.file_uploader(key="import.file").upload("x.csv", b"Name,Skills\r\nAnn,Go\r\n", "text/csv")
+    at.run()
+    assert "No column holds email" in texts(at)
+    assert not [b for b in at.button if b.key == "import.go"]
+
+
+def test_applicants_page_moves_an_applicant_to_accepted(con):
+    from lib import importer
+
+    importer.import_applications(con, GOOGLE, filename="form.csv")
+    at = open_app("pages/2_Applicants.py")
+    assert len(frame_with(at, "days_waiting")) == 3
+    at.multiselect(key="applicants.selected").set_value(["felix@example.org"]).run()
+    at.selectbox(key="applicants.to").set_value("accepted")
+    at.button(key="applicants.move").click().run()
+    assert not at.exception
+    assert applicants.get_applicant(con, "felix@example.org")["status"] == "accepted"
+    assert applicants.get_applicant(con, "zoe@example.com")["status"] == "applied"
+
+
+def test_applicants_page_decline_without_reason_is_refused(con):
+    from lib import importer
+
+    importer.import_applications(con, GOOGLE, filename="form.csv")
+    at = open_app("pages/2_Applicants.py")
+    at.multiselect(key="applicants.selected").set_value(["zoe@example.com"]).run()
+    at.selectbox(key="applicants.to").set_value("declined")
+    at.button(key="applicants.move").click().run()
+    assert "needs a reason" in texts(at)
+    assert applicants.get_applicant(con, "zoe@example.com")["status"] == "applied"
+
+
+def test_applicants_page_filters_by_stage_and_search(con):
+    from lib import importer
+
+    importer.import_applications(con, GOOGLE, filename="form.csv")
+    applicants.set_status(con, ["zoe@example.com"], "screened")
+    at = open_app("pages/2_Applicants.py")
+    at.selectbox(key="applicants.stage").set_value("screened").run()
+    assert list(frame_with(at, "days_waiting")["email"]) == ["zoe@example.com"]
+    at.selectbox(key="applicants.stage").set_value("all")
+    at.text_input(key="applicants.search").input("kafka").run()
+    assert set(frame_with(at, "days_waiting")["email"]) == {"felix@example.org", "amara.okafor@example.com"}

@@ -1,0 +1,76 @@
+"""Shared fixtures: a fresh DuckDB file per test, Streamlit caches cleared, a local-mode app."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit import config as st_config
+
+from lib import db
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch, tmp_path):
+    """Every test gets its own database path, no password, loopback binding and empty caches."""
+    monkeypatch.setenv("MENTORING_DB", str(tmp_path / "mentoring.duckdb"))
+    monkeypatch.delenv("MENTORING_PASSWORD_HASH", raising=False)
+    st_config.set_option("server.address", "127.0.0.1")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def db_file(tmp_path) -> Path:
+    """The test's database path (the same one the app under AppTest opens)."""
+    return tmp_path / "mentoring.duckdb"
+
+
+@pytest.fixture
+def con(db_file):
+    """A connection to a fresh, migrated database file."""
+    connection = db.connect(db_file)
+    yield connection
+    connection.close()
+
+
+def make_csv(
+    header: list[str], rows: list[list[str]], *, delimiter: str = ",", encoding: str = "utf-8", newline: str = "\r\n"
+) -> bytes:
+    """A CSV export as a form or spreadsheet would write it."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator=newline)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+FORM_HEADER = [
+    "Timestamp",
+    "Email Address",
+    "Full name",
+    "Skills you can offer",
+    "What would you like to learn?",
+    "Time zone",
+    "Years of professional experience",
+]
+
+
+def table_snapshot(con) -> dict[str, list]:
+    """Every row of every table, to compare a database before and after."""
+    names = [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1"
+        ).fetchall()
+    ]
+    return {n: sorted(map(repr, con.execute(f'SELECT * FROM "{n}"').fetchall())) for n in names}

@@ -1,0 +1,64 @@
+import pytest
+
+from lib import applicants, importer
+from lib.errors import InvalidInput, NotFound
+from tests.conftest import make_csv
+
+
+@pytest.fixture
+def people(con):
+    data = make_csv(
+        ["Email", "Name", "Skills you can offer", "Skills to learn"],
+        [["a@x.org", "Ann", "Kafka, Go", "Rust"], ["b@x.org", "Bo", "Rust", "Go"], ["c@x.org", "Cy", "SQL", "Go"]],
+    )
+    importer.import_applications(con, data, filename="p.csv")
+    return con
+
+
+def test_moving_many_applicants_records_each_change(people):
+    moved = applicants.set_status(people, ["a@x.org", "B@x.org "], "accepted")
+    assert moved == 2
+    assert list(applicants.list_applicants(people, status="accepted")["email"]) == ["a@x.org", "b@x.org"]
+    history = applicants.status_history(people, "a@x.org")
+    assert list(history["to_status"]) == ["applied", "accepted"]
+
+
+def test_declining_needs_a_reason(people):
+    with pytest.raises(InvalidInput, match="reason"):
+        applicants.set_status(people, ["a@x.org"], "declined")
+    applicants.set_status(people, ["a@x.org"], "declined", reason="Looking for a job, not mentoring")
+    assert applicants.get_applicant(people, "a@x.org")["decline_reason"] == "Looking for a job, not mentoring"
+
+
+def test_unknown_email_changes_nothing(people):
+    with pytest.raises(NotFound, match="nobody@x.org"):
+        applicants.set_status(people, ["a@x.org", "nobody@x.org"], "accepted")
+    assert applicants.get_applicant(people, "a@x.org")["status"] == "applied"
+
+
+def test_unknown_stage_is_refused(people):
+    with pytest.raises(InvalidInput, match="not a stage"):
+        applicants.set_status(people, ["a@x.org"], "hired")
+
+
+def test_search_finds_names_emails_and_skills(people):
+    assert list(applicants.list_applicants(people, search="kafka")["email"]) == ["a@x.org"]
+    assert list(applicants.list_applicants(people, search="BO")["email"]) == ["b@x.org"]
+    assert len(applicants.list_applicants(people, search="")) == 3
+
+
+def test_listing_carries_skill_words_in_order(people):
+    row = applicants.list_applicants(people, search="a@x.org").iloc[0]
+    assert list(row["offers"]) == ["Kafka", "Go"] and list(row["wants"]) == ["Rust"]
+
+
+def test_notes_are_kept_and_audited(people):
+    applicants.set_notes(people, "c@x.org", "Wants a project partner")
+    assert applicants.get_applicant(people, "c@x.org")["notes"] == "Wants a project partner"
+    assert people.execute("SELECT count(*) FROM audit_log WHERE action = 'set_notes'").fetchone()[0] == 1
+
+
+def test_stage_counts_include_empty_stages(people):
+    applicants.set_status(people, ["c@x.org"], "screened")
+    counts = dict(applicants.stage_counts(people).itertuples(index=False))
+    assert counts == {"applied": 2, "screened": 1, "interviewed": 0, "accepted": 0, "declined": 0, "withdrawn": 0}

@@ -1,0 +1,73 @@
+import pandas as pd
+
+from lib import applicants, auth, demo, exports
+from tests.conftest import table_snapshot
+
+
+def test_password_hash_round_trip():
+    stored = auth.hash_password("correct horse")
+    assert stored.startswith("$argon2id$")
+    assert auth.verify_password(stored, "correct horse")
+    assert not auth.verify_password(stored, "wrong horse")
+    assert not auth.verify_password("not a hash", "correct horse")
+
+
+def test_hash_comes_from_environment_before_secrets():
+    assert auth.configured_hash({"moderator_password_hash": "s"}, {"MENTORING_PASSWORD_HASH": "e"}) == "e"
+    assert auth.configured_hash({"moderator_password_hash": "s"}, {}) == "s"
+    assert auth.configured_hash({}, {}) is None
+
+
+def test_loopback_addresses():
+    assert all(auth.is_loopback(a) for a in ("127.0.0.1", "localhost", "::1", "127.0.0.2"))
+    assert not any(auth.is_loopback(a) for a in ("0.0.0.0", "", None, "192.168.1.5", "example.org"))
+
+
+def test_throttle_makes_repeated_failures_wait():
+    clock = [100.0]
+    throttle = auth.Throttle(clock=lambda: clock[0])
+    for _ in range(auth.FREE_ATTEMPTS):
+        assert throttle.wait_seconds("k") == 0
+        throttle.record_failure("k")
+    assert throttle.wait_seconds("k") == 2
+    clock[0] += 2
+    assert throttle.wait_seconds("k") == 0
+    throttle.record_failure("k")
+    assert throttle.wait_seconds("k") == 4
+    throttle.reset("k")
+    assert throttle.wait_seconds("k") == 0
+
+
+def test_exported_csv_neutralises_formulas():
+    frame = pd.DataFrame({"name": ['=HYPERLINK("x")', "+1", "-2", "@SUM(A1)", "\tx", "Ann"], "n": range(6)})
+    text = exports.to_csv_bytes(frame).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'+1" in text and "'-2" in text and "'@SUM" in text and "'\tx" in text
+    assert "\nAnn," in text.replace("\r\n", "\n")
+
+
+def test_demo_is_deterministic_marked_and_removable(con):
+    from lib import importer
+
+    importer.import_applications(con, b"Email,Name\r\nreal@x.org,Real Person\r\n", filename="real.csv")
+    before = table_snapshot(con)
+    assert demo.load_demo(con) == demo.DEMO_SIZE
+    first = applicants.list_applicants(con)[["email", "name", "status"]].values.tolist()
+    demo.load_demo(con)
+    assert applicants.list_applicants(con)[["email", "name", "status"]].values.tolist() == first
+    assert demo.has_demo(con)
+    counts = dict(applicants.stage_counts(con).itertuples(index=False))
+    assert counts["accepted"] > 150 and counts["applied"] > 10
+    demo.remove_demo(con)
+    after = table_snapshot(con)
+    for table in ("applicants", "applicant_skills", "status_history", "imports"):
+        assert after[table] == before[table]
+
+
+def test_demo_community_is_varied():
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(demo.demo_csv().decode())))
+    assert len({r["Time zone"] for r in rows}) > 10
+    assert len({s.strip() for r in rows for s in r["Skills you can offer"].split(",")}) > 60
+    assert len({r["Email Address"] for r in rows}) == len(rows)

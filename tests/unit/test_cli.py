@@ -1,0 +1,109 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from lib import db
+from tests.conftest import FIXTURES, ROOT, table_snapshot
+
+GOOGLE = FIXTURES / "csv" / "google_forms_bom.csv"
+
+
+def cli(db_file, *args):
+    return subprocess.run(
+        [sys.executable, "-m", "lib", "--db", str(db_file), *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+def test_import_json_shape_and_exit_code(db_file):
+    run = cli(db_file, "import", GOOGLE, "--json")
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert set(out) == {"inserted", "updated", "unchanged", "skipped", "rejected"}
+    assert (out["inserted"], out["skipped"]) == (3, 1)
+    assert out["rejected"][0] == {"row": 4, "reason": "Email 'not-an-email' is not a valid address"}
+    again = json.loads(cli(db_file, "import", GOOGLE, "--json").stdout)
+    assert (again["inserted"], again["unchanged"]) == (0, 3)
+
+
+@pytest.mark.parametrize("content", [b"", b"Name,Skills\r\nAnn,Go\r\n", b"\x00\xff" * 300])
+def test_refused_import_exits_2_with_one_line_and_writes_nothing(db_file, tmp_path, content):
+    cli(db_file, "import", GOOGLE)
+    con = db.connect(db_file)
+    before = table_snapshot(con)
+    con.close()
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(content)
+    run = cli(db_file, "import", bad, "--json")
+    assert run.returncode == 2 and run.stdout == ""
+    assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr
+    con = db.connect(db_file)
+    assert table_snapshot(con) == before
+
+
+def test_missing_file_is_one_sentence(db_file, tmp_path):
+    run = cli(db_file, "import", tmp_path / "nope.csv")
+    assert run.returncode == 2 and "nope.csv" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_import_as_accepted_then_list_as_json(db_file):
+    cli(db_file, "import", GOOGLE, "--status", "accepted")
+    people = json.loads(cli(db_file, "applicants", "--status", "accepted", "--json").stdout)
+    assert {p["email"] for p in people} == {"felix@example.org", "amara.okafor@example.com", "zoe@example.com"}
+    felix = next(p for p in people if p["email"] == "felix@example.org")
+    for key in (
+        "email",
+        "name",
+        "status",
+        "linkedin",
+        "github",
+        "timezone",
+        "experience_years",
+        "offers",
+        "wants",
+        "applied_at",
+    ):
+        assert key in felix
+    assert felix["offers"] == ["Elixir", "Erlang", "Phoenix"] and felix["linkedin"] is None
+    assert felix["experience_years"] == 7.0 and felix["applied_at"].startswith("2024-03-02")
+
+
+def test_set_status_and_its_refusals(db_file):
+    cli(db_file, "import", GOOGLE)
+    assert cli(db_file, "set-status", "--to", "screened", "felix@example.org", "zoe@example.com").returncode == 0
+    statuses = {p["email"]: p["status"] for p in json.loads(cli(db_file, "applicants", "--json").stdout)}
+    assert statuses["felix@example.org"] == "screened" and statuses["amara.okafor@example.com"] == "applied"
+    refused = cli(db_file, "set-status", "--to", "declined", "felix@example.org")
+    assert refused.returncode == 2 and "reason" in refused.stderr
+    unknown = cli(db_file, "set-status", "--to", "accepted", "ghost@example.org")
+    assert unknown.returncode == 2 and "ghost@example.org" in unknown.stderr
+
+
+def test_demo_loads(db_file):
+    assert cli(db_file, "demo").returncode == 0
+    assert len(json.loads(cli(db_file, "applicants", "--json").stdout)) == 320
+
+
+def test_database_held_by_another_process_is_one_sentence(db_file):
+    db.connect(db_file).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,time; c=duckdb.connect({str(db_file)!r}); print('ok', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        run = cli(db_file, "applicants")
+        assert run.returncode == 2 and "open in another program" in run.stderr and "Traceback" not in run.stderr
+    finally:
+        holder.kill()
+        holder.wait()
