@@ -16,6 +16,7 @@ from lib.errors import ImportRefused
 DELIMITERS = (",", ";", "\t")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 _SAMPLE_RECORDS = 50
+_SAMPLE_CHARS = 256 * 1024
 csv.field_size_limit(1 << 30)
 
 
@@ -83,8 +84,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 def detect_delimiter(text: str) -> str:
     """The delimiter (comma, semicolon or tab) that splits the first records most consistently."""
     best, best_key = ",", (-1.0, 0)
+    head = text[:_SAMPLE_CHARS]
     for delimiter in DELIMITERS:
-        sample = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+        sample = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter, strict=False)
         counts = []
         for row in sample:
             if not _is_blank(row):
@@ -141,4 +143,4 @@ def _utf16_without_bom(data: bytes) -> str:
 
 
 def _is_blank(row: list[str]) -> bool:
-    return all(not field.strip() for field in row)
+    return not "".join(row).strip()

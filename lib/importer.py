@@ -335,7 +335,7 @@ def _write(con, raw, parsed, mapping, meta, *, status, moderator, is_demo, repor
     _classify(con)
     counts = _apply(con, import_id, now, status=status, is_demo=is_demo, moderator=moderator)
     report(0.9, "Saving rejected rows")
-    rejected = _store_rejects(con, import_id)
+    rejected = _store_rejects(con, import_id, header)
     con.execute(
         "UPDATE imports SET inserted = ?, updated = ?, unchanged = ?, skipped = ?, rejected = ? WHERE id = ?",
         [counts["insert"], counts["update"], counts["unchanged"], counts["skipped"], len(rejected), import_id],
@@ -412,8 +412,6 @@ def _stage_sql(mapping, header, timestamp_format) -> tuple[str, list]:
         params += [header[i] for i in extras]
     else:
         extra = "NULL::JSON"
-    params += [h for h in header]
-    raw_json = "json_object(" + ", ".join(f"?, c{i}" for i in range(len(header))) + ")"
     sql = f"""
     CREATE TEMP TABLE _stage AS
     SELECT row_number, email, name, linkedin, github, other_links, goals, offers_text, wants_text,
@@ -423,15 +421,13 @@ def _stage_sql(mapping, header, timestamp_format) -> tuple[str, list]:
            CASE WHEN email = '' THEN 'No email address'
                 WHEN NOT regexp_full_match(email, '{_EMAIL}')
                      THEN 'Email ''' || email_raw || ''' is not a valid address'
-                WHEN name = '' THEN 'No name' END AS reject_reason,
-           raw_json
+                WHEN name = '' THEN 'No name' END AS reject_reason
     FROM (
         SELECT row_number, lower(coalesce({email_raw}, '')) AS email, coalesce({email_raw}, '') AS email_raw,
                {name} AS name, {col("linkedin")} AS linkedin, {col("github")} AS github,
                {col("other_links")} AS other_links, {col("goals")} AS goals, {col("offers")} AS offers_text,
                {col("wants")} AS wants_text, {col("timezone")} AS timezone, {col("experience")} AS experience_text,
-               {col("submitted_at")} AS submitted_text, {submitted} AS submitted_at, {extra} AS extra,
-               {raw_json} AS raw_json
+               {col("submitted_at")} AS submitted_text, {submitted} AS submitted_at, {extra} AS extra
         FROM _import_raw
     )
     """
@@ -492,12 +488,13 @@ def _apply(con, import_id: int, now, *, status: str, is_demo: bool, moderator: s
         WITH changed AS (
             SELECT a.id, a.offers_text, a.wants_text FROM applicants a JOIN _classified c ON a.email = c.email
             WHERE c.action IN ('insert', 'update')
-        ), words AS (
-            SELECT id, kind, trim(unnest(regexp_split_to_array(txt, '{_SKILL_SPLIT}')), ?) AS raw,
-                   generate_subscripts(regexp_split_to_array(txt, '{_SKILL_SPLIT}'), 1) AS part
+        ), lists AS (
+            SELECT id, kind, regexp_split_to_array(txt, '{_SKILL_SPLIT}') AS parts
             FROM (SELECT id, 'offer' AS kind, offers_text AS txt FROM changed WHERE offers_text IS NOT NULL
                   UNION ALL
                   SELECT id, 'want', wants_text FROM changed WHERE wants_text IS NOT NULL)
+        ), words AS (
+            SELECT id, kind, trim(unnest(parts), ?) AS raw, generate_subscripts(parts, 1) AS part FROM lists
         )
         SELECT id, kind, row_number() OVER (PARTITION BY id, kind ORDER BY part), raw FROM words WHERE raw <> ''
         """,
@@ -517,11 +514,12 @@ def _apply(con, import_id: int, now, *, status: str, is_demo: bool, moderator: s
     }
 
 
-def _store_rejects(con, import_id: int) -> list[dict]:
+def _store_rejects(con, import_id: int, header: list[str]) -> list[dict]:
+    raw_json = "json_object(" + ", ".join(f"?, r.c{i}" for i in range(len(header))) + ")"
     con.execute(
-        "INSERT INTO import_rejects SELECT ?, row_number, reject_reason, raw_json FROM _stage "
-        "WHERE reject_reason IS NOT NULL",
-        [import_id],
+        f"INSERT INTO import_rejects SELECT ?, s.row_number, s.reject_reason, {raw_json} "
+        "FROM _stage s JOIN _import_raw r USING (row_number) WHERE s.reject_reason IS NOT NULL",
+        [import_id, *header],
     )
     rows = con.execute(
         "SELECT row_number, reason FROM import_rejects WHERE import_id = ? ORDER BY row_number", [import_id]

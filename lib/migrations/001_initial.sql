@@ -54,8 +54,7 @@ CREATE TABLE applicant_skills (
     applicant_id BIGINT NOT NULL,
     kind VARCHAR NOT NULL CHECK (kind IN ('offer', 'want')),
     position INTEGER NOT NULL,
-    raw VARCHAR NOT NULL,
-    PRIMARY KEY (applicant_id, kind, position)
+    raw VARCHAR NOT NULL
 );
 
 CREATE TABLE status_history (
