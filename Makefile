@@ -29,3 +29,6 @@ $(VENV)/.runtime-installed: requirements.txt $(VENV)/bin/python
 $(VENV)/.dev-installed: requirements.txt requirements-dev.txt $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime-installed
+
+screenshots: $(VENV)/.dev-installed
+	$(BIN)/python -m tools.screenshots

@@ -16,6 +16,12 @@ from lib import auth, db, demo, exports
 from lib.errors import MentoringError
 
 APP_NAME = "Peer mentoring"
+# The sidebar's links (Streamlit's own list would call the home page "app").
+NAV = [
+    ("app.py", "Home", ":material/home:"),
+    ("pages/1_Import.py", "Import", ":material/upload_file:"),
+    ("pages/2_Applicants.py", "Applicants", ":material/group:"),
+]
 
 
 @dataclass
@@ -128,6 +134,9 @@ def _explain_password_needed() -> None:
 
 def _sidebar(page: Page) -> None:
     with st.sidebar:
+        for target, label, icon in NAV:
+            st.page_link(target, label=label, icon=icon)
+        st.divider()
         if page.moderator == "local":
             st.info(
                 "**Local mode**: no password is set, so the dashboard answers only on this computer.",
