@@ -110,11 +110,31 @@ if history.empty:
     st.caption("No imports yet.")
 else:
     st.dataframe(
-        history.drop(columns=["id"]),
+        history,
         hide_index=True,
         key="import.history",
+        column_order=[
+            "imported_at",
+            "filename",
+            "rows_read",
+            "inserted",
+            "updated",
+            "unchanged",
+            "skipped",
+            "rejected",
+            "moderator",
+            "sha256",
+        ],
         column_config={
-            "sha256": st.column_config.TextColumn("SHA-256", width="small"),
             "imported_at": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm"),
+            "filename": "File",
+            "rows_read": "Rows",
+            "inserted": "Inserted",
+            "updated": "Updated",
+            "unchanged": "Unchanged",
+            "skipped": "Skipped",
+            "rejected": "Rejected",
+            "moderator": "By",
+            "sha256": st.column_config.TextColumn("SHA-256", help="Fingerprint of the file", width="small"),
         },
     )

@@ -65,5 +65,6 @@ def test_no_password_on_a_public_address_shows_only_how_to_set_one(con):
 
 
 def test_no_password_on_loopback_is_local_mode(con):
-    at = _page("pages/2_Applicants.py")
+    at = _page("app.py")
+    at.switch_page("pages/2_Applicants.py").run()
     assert "Local mode" in at.sidebar.info[0].value
