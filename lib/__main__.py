@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from lib import applicants, auth, db, demo, importer
+from lib import applicants, auth, coverage, db, demo, importer, skills
 from lib.errors import MentoringError
 
 MODERATOR = "cli"
@@ -67,6 +67,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--remove", action="store_true", help="remove the demo data instead")
     p.set_defaults(run=_demo)
 
+    p = sub.add_parser("skills", help="canonical skills with offered/wanted counts over accepted members")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_skills)
+
+    p = sub.add_parser("merge-skill", help="merge skill FROM into skill INTO (names or aliases)")
+    p.add_argument("source", metavar="FROM")
+    p.add_argument("target", metavar="INTO")
+    p.set_defaults(run=_merge_skill)
+
     sub.add_parser("hash-password", help="print a password hash for secrets.toml")
     return parser
 
@@ -100,6 +109,8 @@ def _applicants(con, args) -> int:
                 "experience_years": _opt(r.experience_years),
                 "offers": list(r.offers),
                 "wants": list(r.wants),
+                "offers_canonical": list(r.offers_canonical),
+                "wants_canonical": list(r.wants_canonical),
                 "applied_at": r.applied_at.isoformat(),
             }
             for r in table.itertuples()
@@ -114,6 +125,26 @@ def _applicants(con, args) -> int:
 def _set_status(con, args) -> int:
     moved = applicants.set_status(con, args.emails, args.to, reason=args.reason, moderator=MODERATOR)
     print(f"Moved {moved} applicants to {args.to}.")
+    return 0
+
+
+def _skills(con, args) -> int:
+    table = coverage.skill_summary(con)
+    if args.json:
+        records = [
+            {"skill": r.skill, "offered": int(r.offered), "wanted": int(r.wanted), "aliases": list(r.aliases)}
+            for r in table.itertuples()
+        ]
+        print(json.dumps(records, ensure_ascii=False))
+    else:
+        for r in table.itertuples():
+            print(f"{r.skill:<40} offered {r.offered:>4}  wanted {r.wanted:>4}")
+    return 0
+
+
+def _merge_skill(con, args) -> int:
+    merge_id = skills.merge_skills(con, args.source, args.target, moderator=MODERATOR)
+    print(f"Merged '{args.source}' into '{args.target}' (merge {merge_id}; undo it on the Skills page).")
     return 0
 
 

@@ -21,18 +21,30 @@ STAGE_HELP = {
 }
 
 _LIST_SQL = """
+WITH words AS (
+    SELECT applicant_id,
+           list(raw ORDER BY position) FILTER (WHERE kind = 'offer') AS offers,
+           list(raw ORDER BY position) FILTER (WHERE kind = 'want') AS wants
+    FROM applicant_skills GROUP BY applicant_id
+), canonical AS (
+    SELECT applicant_id,
+           list(name ORDER BY first) FILTER (WHERE kind = 'offer') AS offers_canonical,
+           list(name ORDER BY first) FILTER (WHERE kind = 'want') AS wants_canonical
+    FROM (SELECT s.applicant_id, s.kind, k.name, min(s.position) AS first
+          FROM applicant_skills s JOIN skills k ON k.id = s.skill_id GROUP BY ALL)
+    GROUP BY applicant_id
+)
 SELECT a.id, a.name, a.email, a.linkedin, a.github, a.other_links,
-       coalesce(list(s.raw ORDER BY s.position) FILTER (WHERE s.kind = 'offer'), []) AS offers,
-       coalesce(list(s.raw ORDER BY s.position) FILTER (WHERE s.kind = 'want'), []) AS wants,
+       coalesce(w.offers, []) AS offers, coalesce(w.wants, []) AS wants,
+       coalesce(c.offers_canonical, []) AS offers_canonical, coalesce(c.wants_canonical, []) AS wants_canonical,
        a.timezone, a.experience_years, a.experience_text, a.goals, a.status,
        date_diff('day', a.applied_at, $now) AS days_waiting,
        a.applied_at, a.submitted_at, a.status_changed_at, a.decline_reason, a.notes, a.is_demo,
        CAST(a.extra AS VARCHAR) AS extra
-FROM applicants a LEFT JOIN applicant_skills s ON s.applicant_id = a.id
+FROM applicants a LEFT JOIN words w ON w.applicant_id = a.id LEFT JOIN canonical c ON c.applicant_id = a.id
 WHERE ($status IS NULL OR a.status = $status)
   AND ($search IS NULL OR a.name ILIKE $search OR a.email ILIKE $search
        OR coalesce(a.offers_text, '') ILIKE $search OR coalesce(a.wants_text, '') ILIKE $search)
-GROUP BY ALL
 ORDER BY a.applied_at, a.id
 """
 

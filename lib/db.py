@@ -42,6 +42,9 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckd
         raise MentoringError(f"Cannot open the database {path}: {exc}") from exc
     if not read_only:
         migrate(con)
+        from lib import skills  # late import: skills needs this module
+
+        skills.ensure_vocabulary(con)
     return con
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from lib import db
+from lib import db, skills
 from lib.csvfile import ParsedCSV, parse_csv_bytes
 from lib.errors import ImportRefused, InvalidInput, MentoringError
 
@@ -244,8 +244,7 @@ def import_parsed(
             report=report or (lambda fraction, text: None),
         )
     finally:
-        for name in ("_import_raw", "_stage", "_classified"):
-            con.execute(f"DROP TABLE IF EXISTS {name}")
+        # Temp tables go with a rollback or are dropped by _write; a registered frame is not transactional.
         con.unregister("_import_raw_df")
 
 
@@ -341,6 +340,8 @@ def _write(con, raw, parsed, mapping, meta, *, status, moderator, is_demo, repor
         [counts["insert"], counts["update"], counts["unchanged"], counts["skipped"], len(rejected), import_id],
     )
     summary = {**{k: counts[k] for k in ("insert", "update", "unchanged", "skipped")}, "rejected": len(rejected)}
+    for name in ("_import_raw", "_stage", "_classified"):
+        con.execute(f"DROP TABLE {name}")
     db.audit(
         con,
         "import",
@@ -484,7 +485,7 @@ def _apply(con, import_id: int, now, *, status: str, is_demo: bool, moderator: s
     )
     con.execute(
         f"""
-        INSERT INTO applicant_skills
+        INSERT INTO applicant_skills (applicant_id, kind, position, raw)
         WITH changed AS (
             SELECT a.id, a.offers_text, a.wants_text FROM applicants a JOIN _classified c ON a.email = c.email
             WHERE c.action IN ('insert', 'update')
@@ -500,6 +501,7 @@ def _apply(con, import_id: int, now, *, status: str, is_demo: bool, moderator: s
         """,
         [_SKILL_TRIM],
     )
+    skills.normalise(con)
     con.execute(
         "INSERT INTO status_history (applicant_id, from_status, to_status, reason, changed_at, moderator) "
         "SELECT a.id, NULL, ?, 'imported', ?, ? FROM applicants a WHERE a.first_import_id = ?",

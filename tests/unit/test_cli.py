@@ -107,3 +107,22 @@ def test_database_held_by_another_process_is_one_sentence(db_file):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_skills_json_and_merge_skill(db_file, tmp_path):
+    export = tmp_path / "s.csv"
+    export.write_text(
+        'Email,Name,Skills you can offer,Skills to learn\na@x.org,Ann,"k8s, Click-house database",golang\n'
+    )
+    cli(db_file, "import", export, "--status", "accepted")
+    listed = {s["skill"]: s for s in json.loads(cli(db_file, "skills", "--json").stdout)}
+    assert set(listed["Kubernetes"]) == {"skill", "offered", "wanted", "aliases"}
+    assert listed["Kubernetes"]["offered"] == 1 and "k8s" in listed["Kubernetes"]["aliases"]
+    assert listed["Go"]["wanted"] == 1
+    assert cli(db_file, "merge-skill", "Click-house database", "ClickHouse").returncode == 0
+    listed = {s["skill"]: s for s in json.loads(cli(db_file, "skills", "--json").stdout)}
+    assert "Click-house database" not in listed and listed["ClickHouse"]["offered"] == 1
+    refused = cli(db_file, "merge-skill", "Nonsense words", "Go")
+    assert refused.returncode == 2 and "No skill is called" in refused.stderr
+    people = json.loads(cli(db_file, "applicants", "--json").stdout)
+    assert people[0]["offers_canonical"] == ["Kubernetes", "ClickHouse"] and people[0]["wants_canonical"] == ["Go"]

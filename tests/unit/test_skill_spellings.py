@@ -1,0 +1,166 @@
+"""Real-world spellings and the canonical skill each must map to (None: a new skill of its own)."""
+
+from collections import defaultdict
+
+import pytest
+
+from lib import skills
+
+SPELLINGS = {
+    "k8s": "Kubernetes",
+    "K8S": "Kubernetes",
+    "Kubernetes (K8s)": "Kubernetes",
+    "kubernetes": "Kubernetes",
+    "Kubernets": "Kubernetes",
+    "Kubernates": "Kubernetes",
+    "kube": "Kubernetes",
+    "golang": "Go",
+    "Go": "Go",
+    "Go lang": "Go",
+    "GoLang": "Go",
+    "JS": "JavaScript",
+    "javascript": "JavaScript",
+    "Javascript (ES6)": "JavaScript",
+    "Javscript": "JavaScript",
+    "React.js": "React",
+    "ReactJS": "React",
+    "react": "React",
+    "React JS": "React",
+    "ML": "Machine learning",
+    "Machine learning": "Machine learning",
+    "machine-learning": "Machine learning",
+    "vim": "Vim",
+    "Neovim": "Vim",
+    "VIM": "Vim",
+    "general programming": "General programming",
+    "Programming": "General programming",
+    "C#": "C#",
+    "C": "C",
+    "C++": "C++",
+    "c sharp": "C#",
+    "cpp": "C++",
+    "C/C++": "C/C++",
+    "F#": "F#",
+    ".NET": ".NET",
+    "dotnet": ".NET",
+    "Postgress": "PostgreSQL",
+    "postgres": "PostgreSQL",
+    "PostgreSQL": "PostgreSQL",
+    "Postgre SQL": "PostgreSQL",
+    "Node": "Node.js",
+    "NodeJS": "Node.js",
+    "node.js": "Node.js",
+    "TypeScript": "TypeScript",
+    "Typescript": "TypeScript",
+    "TS": "TypeScript",
+    "Typscript": "TypeScript",
+    "Python 3": "Python",
+    "python programming": "Python",
+    "Pyhton": "Python",
+    "Python (Django)": "Python",
+    "AWS": "AWS",
+    "Amazon Web Services": "AWS",
+    "GCP": "Google Cloud",
+    "docker-compose": "Docker",
+    "Dockerr": "Docker",
+    "Terraform": "Terraform",
+    "Terrafrom": "Terraform",
+    "CI/CD": "CI/CD",
+    "CICD": "CI/CD",
+    "ci / cd": "CI/CD",
+    "system design": "System design",
+    "Systems Design": "System design",
+    "Sytem design": "System design",
+    "TDD": "Test-driven development",
+    "unit testing": "Testing",
+    "Elasticsearch": "Elasticsearch",
+    "Elastic Search": "Elasticsearch",
+    "Kafka": "Apache Kafka",
+    "Apache Kafka": "Apache Kafka",
+    "kafak": "Apache Kafka",
+    "Spark": "Apache Spark",
+    "PySpark": "Apache Spark",
+    "LLMs": "Large language models",
+    "GenAI": "Large language models",
+    "NLP": "Natural language processing",
+    "Scikit-learn": "scikit-learn",
+    "sklearn": "scikit-learn",
+    "Rust": "Rust",
+    "Rust programming language": "Rust",
+    "Haskell": "Haskell",
+    "Elixir": "Elixir",
+    "Elixr": "Elixir",
+    "Ruby on Rails": "Ruby on Rails",
+    "RoR": "Ruby on Rails",
+    "Spring-Boot": "Spring Boot",
+    "mentoring juniors": "Mentoring",
+    "career growth": "Career growth",
+    "interview prep": "Interviewing",
+    "Emacs": "Emacs",
+    "org-mode": "Emacs",
+    "Julia": "Julia",
+    "R": "R",
+    # must stay distinct or become skills of their own
+    "Java": "Java",
+    "Scala": "Scala",
+    "Darts": None,
+    "Reactor pattern": None,
+    "Cooking": None,
+    "Underwater basket weaving": None,
+    "Lisp machines": None,
+    "Quilting": None,
+    "Swift": "Swift",
+    "SwiftUI": "SwiftUI",
+    "Go-kart racing": None,
+    "Rest": "REST APIs",
+    "Rust belt history": None,
+}
+
+
+def _accuracy(threshold: float) -> tuple[float, list[str]]:
+    vocabulary = skills.load_vocabulary()
+    names = [name for name, _, _ in vocabulary.entries]
+    resolver = skills.Resolver.from_vocabulary(vocabulary, threshold=threshold)
+    wrong = []
+    for word, expected in SPELLINGS.items():
+        found = resolver.resolve(word)
+        got = names[found] if found is not None else None
+        if got != expected:
+            wrong.append(f"{word!r} -> {got!r}, expected {expected!r}")
+    return 1 - len(wrong) / len(SPELLINGS), wrong
+
+
+def test_there_are_enough_real_spellings():
+    assert len(SPELLINGS) >= 60
+
+
+def test_chosen_fuzzy_threshold_is_the_most_accurate_and_maps_the_test_set():
+    table = {t: _accuracy(t)[0] for t in range(70, 101, 2)}
+    print("\nthreshold accuracy\n" + "\n".join(f"{t:>9} {a:.3f}" for t, a in table.items()))
+    accuracy, wrong = _accuracy(skills.FUZZY_THRESHOLD)
+    print(f"chosen {skills.FUZZY_THRESHOLD}: accuracy {accuracy:.3f} over {len(SPELLINGS)} spellings")
+    assert accuracy >= max(table.values())
+    assert accuracy >= 0.98, wrong
+
+
+def test_vocabulary_has_no_alias_claimed_by_two_skills():
+    owners = defaultdict(set)
+    for name, _, aliases in skills.load_vocabulary().entries:
+        for alias in [name, *aliases]:
+            owners[skills.fold(alias)].add(name)
+    clashes = {k: v for k, v in owners.items() if len(v) > 1}
+    assert clashes == {}
+
+
+def test_vocabulary_is_a_few_hundred_skills_in_categories():
+    entries = skills.load_vocabulary().entries
+    assert len(entries) >= 250
+    assert {"language", "frontend", "database", "cloud", "infrastructure", "tool", "practice"} <= {
+        c for _, c, _ in entries
+    }
+
+
+@pytest.mark.parametrize("a, b", [("C#", "C"), ("C++", "C"), ("React.js", "ReactJS"), ("F#", "F")])
+def test_folding_keeps_sharp_and_plus(a, b):
+    same = skills.fold(a) == skills.fold(b)
+    assert same == ((a, b) == ("React.js", "ReactJS"))
