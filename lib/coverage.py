@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import duckdb
+import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
@@ -16,6 +17,7 @@ from lib.errors import InvalidInput
 from lib.importer import STAGES
 
 DEFAULT_STAGES = ("accepted",)
+MAX_DUPLICATE_SKILLS = 2000
 
 _MEMBER_SKILLS = """
     SELECT DISTINCT s.applicant_id, s.kind, s.skill_id
@@ -108,27 +110,47 @@ def skill_summary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def likely_duplicates(con: duckdb.DuckDBPyConnection, *, threshold: float = skills.DUPLICATE_THRESHOLD) -> pd.DataFrame:
-    """Pairs of skills in use whose names look alike (at least one a member's own), to merge in one click."""
+def likely_duplicates(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    threshold: float = skills.DUPLICATE_THRESHOLD,
+    limit: int = MAX_DUPLICATE_SKILLS,
+    proposals: int = 200,
+) -> pd.DataFrame:
+    """Pairs of skills in use whose names look alike (at least one a member's own), to merge in one click.
+
+    Compares the `limit` most used members' own skills with every skill in use (rapidfuzz cdist) and
+    returns the `proposals` most alike pairs.
+    """
     used = con.execute(
         """
         SELECT k.id, k.name, k.source, count(DISTINCT s.applicant_id) AS members
         FROM skills k JOIN applicant_skills s ON s.skill_id = k.id
-        WHERE k.merged_into IS NULL GROUP BY ALL ORDER BY k.id
+        WHERE k.merged_into IS NULL GROUP BY ALL ORDER BY members DESC, k.id
         """
     ).df()
-    if len(used) < 2:
-        return pd.DataFrame(columns=["merge", "into", "score", "merge_members", "into_members", "merge_id", "into_id"])
+    own = used[used["source"] == "member"].head(limit).reset_index(drop=True)
+    columns = ["merge", "into", "score", "merge_members", "into_members", "merge_id", "into_id"]
+    if own.empty or len(used) < 2:
+        return pd.DataFrame(columns=columns)
     keys = [skills.fold(n) or n.lower() for n in used["name"]]
-    scores = process.cdist(keys, keys, scorer=fuzz.ratio, score_cutoff=threshold, workers=1)
-    rows = []
-    for i in range(len(used)):
-        for j in range(i + 1, len(used)):
-            if scores[i][j] and "member" in (used.at[i, "source"], used.at[j, "source"]):
-                rows.append(_proposal(used.iloc[i], used.iloc[j], scores[i][j]))
-    frame = pd.DataFrame(
-        rows, columns=["merge", "into", "score", "merge_members", "into_members", "merge_id", "into_id"]
+    own_keys = [skills.fold(n) or n.lower() for n in own["name"]]
+    scores = process.cdist(own_keys, keys, scorer=fuzz.ratio, score_cutoff=threshold, dtype=np.uint8, workers=-1)
+    rows, cols = np.nonzero(scores)
+    ids_a, ids_b = own["id"].to_numpy()[rows], used["id"].to_numpy()[cols]
+    pairs = pd.DataFrame(
+        {
+            "r": rows,
+            "c": cols,
+            "score": scores[rows, cols],
+            "lo": np.minimum(ids_a, ids_b),
+            "hi": np.maximum(ids_a, ids_b),
+        }
     )
+    pairs = pairs[pairs["lo"] != pairs["hi"]].drop_duplicates(["lo", "hi"])
+    best = pairs.sort_values(["score", "lo", "hi"], ascending=[False, True, True]).head(proposals)
+    found = [_proposal(own.iloc[r], used.iloc[c], score) for r, c, score in zip(best["r"], best["c"], best["score"])]
+    frame = pd.DataFrame(found, columns=columns)
     return frame.sort_values(["score", "into_members"], ascending=False, ignore_index=True)
 
 

@@ -41,7 +41,8 @@ SKILLS = (
     "WebAssembly|Svelte|Next.js|Tailwind|CSS|HTML|accessibility|UX design|Figma|Bash|PowerShell|"
     "observability|Prometheus|Grafana|SRE|incident management|distributed systems|compilers|embedded|"
     "C|Arduino|FPGA|blockchain|Solidity|NLP|computer vision|PyTorch|TensorFlow|LLMs|prompt engineering|"
-    "leadership|mentoring juniors|interviewing|open source|Elasticsearch|Snowflake|BigQuery|Spring Boot"
+    "leadership|mentoring juniors|interviewing|open source|Elasticsearch|Snowflake|BigQuery|Spring Boot|"
+    "Kubernets|Postgress|Clean architecture|Clean architecture patterns|Home automation|Home automation hacks"
 ).split("|")
 ZONES = (
     "Europe/London Europe/Berlin Europe/Paris Europe/Madrid Europe/Warsaw Europe/Helsinki "

@@ -233,6 +233,13 @@ def rename_skill(con: duckdb.DuckDBPyConnection, skill: str, new_name: str, *, m
         db.audit(con, "rename_skill", {"skill_id": skill_id, "from": old, "to": new_name}, moderator=moderator)
 
 
+def skill_names(con: duckdb.DuckDBPyConnection, *, in_use: bool = False) -> list[str]:
+    """Names of live (not merged) skills, optionally only those some member's words map to."""
+    used = "AND id IN (SELECT skill_id FROM applicant_skills)" if in_use else ""
+    rows = con.execute(f"SELECT name FROM skills WHERE merged_into IS NULL {used} ORDER BY lower(name)").fetchall()
+    return [name for (name,) in rows]
+
+
 def merges(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every merge, newest first, with names and whether it was undone."""
     return con.execute(

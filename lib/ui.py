@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from lib import auth, db, demo, exports
+from lib import auth, charts, db, demo, exports
 from lib.errors import MentoringError
 
 APP_NAME = "Peer mentoring"
@@ -21,6 +21,8 @@ NAV = [
     ("app.py", "Home", ":material/home:"),
     ("pages/1_Import.py", "Import", ":material/upload_file:"),
     ("pages/2_Applicants.py", "Applicants", ":material/group:"),
+    ("pages/3_Skills.py", "Skills", ":material/insights:"),
+    ("pages/4_Vocabulary.py", "Skill vocabulary", ":material/spellcheck:"),
 ]
 
 
@@ -72,6 +74,35 @@ def download_csv(frame: pd.DataFrame, *, filename: str, label: str, key: str) ->
     """A download button for a formula-safe CSV of the frame."""
     st.download_button(
         label, exports.to_csv_bytes(frame), file_name=filename, mime="text/csv", key=key, icon=":material/download:"
+    )
+
+
+def chart_downloads(chart, frame: pd.DataFrame, *, name: str, key: str) -> None:
+    """PNG and SVG of a chart (made offline, only when asked for) and its data as CSV."""
+    left, middle, right = st.columns(3)
+    left.download_button(
+        "PNG",
+        lambda: charts.to_png(chart),
+        file_name=f"{name}.png",
+        mime="image/png",
+        key=f"{key}.png",
+        icon=":material/image:",
+    )
+    middle.download_button(
+        "SVG",
+        lambda: charts.to_svg(chart),
+        file_name=f"{name}.svg",
+        mime="image/svg+xml",
+        key=f"{key}.svg",
+        icon=":material/image:",
+    )
+    right.download_button(
+        "Data (CSV)",
+        exports.to_csv_bytes(frame),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}.csv",
+        icon=":material/table:",
     )
 
 

@@ -74,3 +74,26 @@ def table_snapshot(con) -> dict[str, list]:
         ).fetchall()
     ]
     return {n: sorted(map(repr, con.execute(f'SELECT * FROM "{n}"').fetchall())) for n in names}
+
+
+def chart_frames(at, key: str) -> list:
+    """The data frames sent with the Altair chart of this key or title words (AppTest draws no charts)."""
+    import json
+
+    import pyarrow as pa
+
+    def matches(element) -> bool:
+        if getattr(element, "key", None) == key:
+            return True
+        if getattr(element, "type", None) != "vega_lite_chart":
+            return False
+        title = json.loads(element.proto.spec).get("title", "")
+        return key in (title if isinstance(title, str) else title.get("text", ""))
+
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            yield child
+            yield from walk(child)
+
+    element = next(e for e in walk(at._tree) if matches(e))
+    return [pa.ipc.open_stream(d.data.data).read_pandas() for d in element.proto.datasets]

@@ -1,0 +1,89 @@
+"""Skill vocabulary: merge duplicates (with undo), rename skills, see members' own words."""
+
+import streamlit as st
+
+from lib import coverage, skills, ui
+from lib.errors import MentoringError
+
+page = ui.page_setup("Skill vocabulary", ":material/spellcheck:")
+st.title("Skill vocabulary")
+st.caption(
+    "Members write skills in their own words; each word maps to one canonical skill. Merging moves "
+    "every member's words and is remembered for future imports. Every merge can be undone."
+)
+
+
+def run(action, done: str) -> None:
+    """Apply one vocabulary change, report it, and redraw the page."""
+    try:
+        with page.writing() as cur:
+            action(cur)
+    except MentoringError as exc:
+        ui.show_error(exc)
+    else:
+        st.toast(done)
+        st.rerun()
+
+
+st.subheader("Likely duplicates")
+proposals = coverage.likely_duplicates(page.con())
+if proposals.empty:
+    st.caption("No look-alike skills among the words members use.")
+for row in proposals.head(25).itertuples():
+    text, button = st.columns([5, 1])
+    text.write(
+        f"**{row.merge}** ({row.merge_members} members) looks like **{row.into}** "
+        f"({row.into_members} members), similarity {row.score}"
+    )
+    if button.button("Merge", key=f"vocab.dup.{row.merge_id}.{row.into_id}"):
+        run(
+            lambda cur, r=row: skills.merge_skills(cur, r.merge, r.into, moderator=page.moderator),
+            f"Merged {row.merge} into {row.into}.",
+        )
+
+st.subheader("Merge or rename by hand")
+used, every = skills.skill_names(page.con(), in_use=True), skills.skill_names(page.con())
+left, right, go = st.columns([2, 2, 1], vertical_alignment="bottom")
+source = left.selectbox("Merge this skill", used, index=None, key="vocab.from", placeholder="Skill members use")
+target = right.selectbox("into", every, index=None, key="vocab.into", placeholder="Canonical skill")
+if go.button("Merge", key="vocab.merge", disabled=not (source and target)):
+    run(
+        lambda cur: skills.merge_skills(cur, source, target, moderator=page.moderator),
+        f"Merged {source} into {target}.",
+    )
+left, right, go = st.columns([2, 2, 1], vertical_alignment="bottom")
+old = left.selectbox("Rename this skill", used, index=None, key="vocab.rename_skill", placeholder="Skill")
+new = right.text_input("New name", key="vocab.rename_to")
+if go.button("Rename", key="vocab.rename", disabled=not (old and new.strip())):
+    run(lambda cur: skills.rename_skill(cur, old, new, moderator=page.moderator), f"Renamed {old} to {new}.")
+
+st.subheader("Merges")
+history = skills.merges(page.con())
+if history.empty:
+    st.caption("No merges yet.")
+for row in history.head(30).itertuples():
+    text, button = st.columns([5, 1])
+    state = f"undone {row.undone_at:%d %b %Y}" if row.undone_at is not None and str(row.undone_at) != "NaT" else ""
+    text.write(f"{row.merged_at:%d %b %Y %H:%M}: **{row.merged}** into **{row.into_skill}** by {row.moderator} {state}")
+    if not state and button.button("Undo", key=f"vocab.undo.{row.id}"):
+        run(
+            lambda cur, r=row: skills.undo_merge(cur, r.id, moderator=page.moderator),
+            f"Undid the merge of {row.merged}.",
+        )
+
+st.subheader("Members' own words")
+words = skills.skill_words(page.con())
+search = st.text_input("Find a skill or word", key="vocab.search")
+if search.strip():
+    words = words[
+        words["skill"].str.contains(search, case=False, regex=False)
+        | words["word"].str.contains(search, case=False, regex=False)
+    ]
+st.dataframe(
+    words,
+    hide_index=True,
+    key="vocab.words",
+    column_config={"skill": "Canonical skill", "word": "Member's word", "members": "Members"},
+)
+if st.button("Re-run normalisation over every member's words", key="vocab.renormalise"):
+    run(lambda cur: skills.renormalise(cur, moderator=page.moderator), "Normalised every member's words again.")
