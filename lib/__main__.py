@@ -9,12 +9,13 @@ import argparse
 import getpass
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from lib import applicants, auth, coverage, db, demo, importer, skills
+from lib import applicants, auth, coverage, db, demo, importer, matching, pairs, skills
 from lib.errors import MentoringError
 
 MODERATOR = "cli"
@@ -75,6 +76,31 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("source", metavar="FROM")
     p.add_argument("target", metavar="INTO")
     p.set_defaults(run=_merge_skill)
+
+    p = sub.add_parser("suggest", help="suggest partners for one member, or a whole round")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--member", metavar="EMAIL")
+    which.add_argument("--round", action="store_true")
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_suggest)
+
+    p = sub.add_parser("confirm", help="confirm a pair (state 'proposed')")
+    p.add_argument("email_a")
+    p.add_argument("email_b")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_confirm)
+
+    p = sub.add_parser("pause", help="keep a member out of suggestions until a date")
+    p.add_argument("email")
+    p.add_argument("--until", required=True, type=_date, help="YYYY-MM-DD")
+    p.add_argument("--note")
+    p.set_defaults(run=_pause)
+
+    p = sub.add_parser("never-pair", help="never suggest two members to each other")
+    p.add_argument("email_a")
+    p.add_argument("email_b")
+    p.set_defaults(run=_never_pair)
 
     sub.add_parser("hash-password", help="print a password hash for secrets.toml")
     return parser
@@ -146,6 +172,70 @@ def _merge_skill(con, args) -> int:
     merge_id = skills.merge_skills(con, args.source, args.target, moderator=MODERATOR)
     print(f"Merged '{args.source}' into '{args.target}' (merge {merge_id}; undo it on the Skills page).")
     return 0
+
+
+def _suggest(con, args) -> int:
+    if args.round:
+        found = matching.suggest_round(con)
+        out = {
+            "pairs": [
+                {
+                    "a": p.a_email,
+                    "b": p.b_email,
+                    "a_teaches_b": list(p.a_teaches_b),
+                    "b_teaches_a": list(p.b_teaches_a),
+                    "score": float(p.score),
+                    "reasons": list(p.reasons),
+                }
+                for p in found.pairs.itertuples()
+            ],
+            "unmatched": [{"email": u.email, "reason": u.reason} for u in found.unmatched.itertuples()],
+        }
+        lines = [f"{p['score']:5.1f}  {p['a']} + {p['b']}: {'; '.join(p['reasons'])}" for p in out["pairs"]]
+        lines += [f"  --   {u['email']}: {u['reason']}" for u in out["unmatched"]]
+    else:
+        found = matching.suggest_partners(con, args.member, limit=args.limit)
+        out = [
+            {
+                "partner": p.b_email,
+                "score": float(p.score),
+                "a_teaches_b": list(p.a_teaches_b),
+                "b_teaches_a": list(p.b_teaches_a),
+                "reasons": list(p.reasons),
+            }
+            for p in found.itertuples()
+        ]
+        lines = [f"{p['score']:5.1f}  {p['partner']}: {'; '.join(p['reasons'])}" for p in out]
+    print(json.dumps(out, ensure_ascii=False) if args.json else "\n".join(lines))
+    return 0
+
+
+def _confirm(con, args) -> int:
+    made = pairs.confirm_pair(con, args.email_a, args.email_b, moderator=MODERATOR)
+    if args.json:
+        print(json.dumps({k: made[k] for k in ("id", "a", "b", "state", "score", "a_teaches_b", "b_teaches_a")}))
+    else:
+        print(f"Pairing {made['id']}: {made['a_name']} and {made['b_name']} (proposed).")
+    return 0
+
+
+def _pause(con, args) -> int:
+    pairs.pause_member(con, args.email, args.until, note=args.note, moderator=MODERATOR)
+    print(f"Paused {args.email} until {args.until:%d %b %Y}.")
+    return 0
+
+
+def _never_pair(con, args) -> int:
+    pairs.mark_never_pair(con, args.email_a, args.email_b, moderator=MODERATOR)
+    print(f"{args.email_a} and {args.email_b} will never be suggested to each other.")
+    return 0
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2027-03-01") from exc
 
 
 def _demo(con, args) -> int:

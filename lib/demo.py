@@ -139,6 +139,10 @@ def has_demo(con: duckdb.DuckDBPyConnection) -> bool:
 def _delete_demo(con: duckdb.DuckDBPyConnection) -> int:
     demo_ids = "SELECT id FROM applicants WHERE is_demo"
     count = con.execute("SELECT count(*) FROM applicants WHERE is_demo").fetchone()[0]
+    con.execute(f"DELETE FROM open_pair_members WHERE applicant_id IN ({demo_ids})")
+    con.execute(f"DELETE FROM pairings WHERE a_id IN ({demo_ids}) OR b_id IN ({demo_ids})")
+    con.execute(f"DELETE FROM member_pauses WHERE applicant_id IN ({demo_ids})")
+    con.execute(f"DELETE FROM never_pair WHERE low_id IN ({demo_ids}) OR high_id IN ({demo_ids})")
     con.execute(f"DELETE FROM applicant_skills WHERE applicant_id IN ({demo_ids})")
     con.execute(f"DELETE FROM status_history WHERE applicant_id IN ({demo_ids})")
     con.execute("DELETE FROM applicants WHERE is_demo")
@@ -171,13 +175,16 @@ def _place_in_stages(con: duckdb.DuckDBPyConnection, ids: list[int], rng: random
         if stage != "applied":
             reason = "Demo: not a fit for peer mentoring right now" if stage == "declined" else None
             rows.append((applicant_id, stage, reason))
+    # Decisions came 2-20 days after each application (never in the future).
+    applied = dict(con.execute("SELECT id, applied_at FROM applicants WHERE is_demo").fetchall())
     now = db.now()
+    when = {i: min(now, applied[i] + timedelta(days=rng.randint(2, 20))) for i, _, _ in rows}
     con.executemany(
         "UPDATE applicants SET status = ?, decline_reason = ?, status_changed_at = ? WHERE id = ?",
-        [[stage, reason, now, i] for i, stage, reason in rows],
+        [[stage, reason, when[i], i] for i, stage, reason in rows],
     )
     con.executemany(
         "INSERT INTO status_history (applicant_id, from_status, to_status, reason, changed_at, moderator) "
         "VALUES (?, 'applied', ?, ?, ?, ?)",
-        [[i, stage, reason, now, moderator] for i, stage, reason in rows],
+        [[i, stage, reason, when[i], moderator] for i, stage, reason in rows],
     )

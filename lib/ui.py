@@ -23,6 +23,7 @@ NAV = [
     ("pages/2_Applicants.py", "Applicants", ":material/group:"),
     ("pages/3_Skills.py", "Skills", ":material/insights:"),
     ("pages/4_Vocabulary.py", "Skill vocabulary", ":material/spellcheck:"),
+    ("pages/5_Matching.py", "Matching", ":material/handshake:"),
 ]
 
 

@@ -6,7 +6,13 @@ from streamlit.testing.v1 import AppTest
 from lib import applicants, demo
 from tests.conftest import FIXTURES, ROOT
 
-PAGES = ["pages/1_Import.py", "pages/2_Applicants.py", "pages/3_Skills.py", "pages/4_Vocabulary.py"]
+PAGES = [
+    "pages/1_Import.py",
+    "pages/2_Applicants.py",
+    "pages/3_Skills.py",
+    "pages/4_Vocabulary.py",
+    "pages/5_Matching.py",
+]
 GOOGLE = (FIXTURES / "csv" / "google_forms_bom.csv").read_bytes()
 
 

@@ -126,3 +126,29 @@ def test_skills_json_and_merge_skill(db_file, tmp_path):
     assert refused.returncode == 2 and "No skill is called" in refused.stderr
     people = json.loads(cli(db_file, "applicants", "--json").stdout)
     assert people[0]["offers_canonical"] == ["Kubernetes", "ClickHouse"] and people[0]["wants_canonical"] == ["Go"]
+
+
+def test_suggest_confirm_pause_and_never_pair(db_file, tmp_path):
+    export = tmp_path / "m.csv"
+    export.write_text(
+        "Email,Name,Skills you can offer,Skills to learn,Time zone\n"
+        'a@x.org,Amara O,"Kafka, Spark",Elixir,Europe/Berlin\nf@x.org,Felix B,Elixir,Kafka,Europe/London\n'
+        "g@x.org,Gus G,Elixir,Spark,UTC\nh@x.org,Hal H,Rust,Go,UTC\n"
+    )
+    cli(db_file, "import", export, "--status", "accepted")
+    one = json.loads(cli(db_file, "suggest", "--member", "a@x.org", "--limit", "1", "--json").stdout)
+    assert len(one) == 1 and set(one[0]) == {"partner", "score", "a_teaches_b", "b_teaches_a", "reasons"}
+    assert one[0]["b_teaches_a"] == ["Elixir"] and 0 <= one[0]["score"] <= 100
+    whole = json.loads(cli(db_file, "suggest", "--round", "--json").stdout)
+    assert set(whole) == {"pairs", "unmatched"} and len(whole["pairs"]) == 1
+    assert set(whole["pairs"][0]) == {"a", "b", "a_teaches_b", "b_teaches_a", "score", "reasons"}
+    assert {u["email"] for u in whole["unmatched"]} >= {"h@x.org"}
+    made = cli(db_file, "confirm", "a@x.org", "f@x.org", "--json")
+    assert made.returncode == 0 and json.loads(made.stdout)["state"] == "proposed"
+    again = cli(db_file, "confirm", "a@x.org", "g@x.org", "--json")
+    assert again.returncode == 2 and "already in an open pairing" in again.stderr and again.stdout == ""
+    assert cli(db_file, "pause", "g@x.org", "--until", "2099-03-01").returncode == 0
+    assert "paused until" in cli(db_file, "suggest", "--member", "g@x.org").stderr
+    assert cli(db_file, "never-pair", "g@x.org", "h@x.org").returncode == 0
+    bad = cli(db_file, "pause", "g@x.org", "--until", "March")
+    assert bad.returncode == 2 and "not a date" in bad.stderr

@@ -1,0 +1,179 @@
+"""Pairings: confirming a match, pausing members, never-pair marks."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from lib import db, matching
+from lib.errors import InvalidInput, NotFound
+
+
+def confirm_pair(con: duckdb.DuckDBPyConnection, email_a: str, email_b: str, *, moderator: str = "local") -> dict:
+    """Create a 'proposed' pairing with the skills each way; both members leave the pool.
+
+    The open_pair_members primary key makes two overlapping confirms impossible: whichever commits
+    second fails, and its moderator is told who is already paired.
+    """
+    return confirm_pairs(con, [(email_a, email_b)], moderator=moderator)[0]
+
+
+def confirm_pairs(
+    con: duckdb.DuckDBPyConnection, chosen: list[tuple[str, str]], *, moderator: str = "local"
+) -> list[dict]:
+    """Confirm several pairs in one transaction: all of them, or none when any one cannot be made."""
+    if not chosen:
+        raise InvalidInput("Choose at least one pair to confirm.")
+    people = [(_member(con, x), _member(con, y)) for x, y in chosen]
+    try:
+        with db.transaction(con):
+            made = [_confirm_one(con, a, b, moderator) for a, b in people]
+    except duckdb.Error as exc:
+        names = ", ".join(f"{a['name']} / {b['name']}" for a, b in people)
+        raise InvalidInput(
+            f"Someone else just paired one of {names}; nothing was confirmed. Refresh the suggestions."
+        ) from exc
+    return [pairing(con, pairing_id) for pairing_id in made]
+
+
+def _confirm_one(con: duckdb.DuckDBPyConnection, a: dict, b: dict, moderator: str) -> int:
+    if a["id"] == b["id"]:
+        raise InvalidInput("A member cannot be paired with themselves.")
+    pool = matching.eligible_members(con)
+    for person in (a, b):
+        if person["id"] not in pool.index:
+            matching.require_eligible(con, pool, person["email"])
+    _refuse_never_pair(con, a, b)
+    scored = matching.score(matching.candidates(con, pool, member=a["id"]), pool, matching.load_settings(con))
+    pair = scored[scored["b"] == b["id"]]
+    if pair.empty:
+        raise InvalidInput(
+            f"{a['name']} and {b['name']} cannot teach each other something both ways "
+            "(or the hard limits rule the pair out); choose another partner."
+        )
+    return _insert(con, a, b, matching.describe_pairs(con, pair, pool).iloc[0], moderator)
+
+
+def pairing(con: duckdb.DuckDBPyConnection, pairing_id: int) -> dict:
+    """One pairing with both members' emails and names and the skills each way."""
+    row = con.execute(
+        """
+        SELECT p.id, a.email AS a, b.email AS b, a.name AS a_name, b.name AS b_name, p.state, p.score,
+               CAST(p.a_teaches_b AS VARCHAR), CAST(p.b_teaches_a AS VARCHAR), CAST(p.reasons AS VARCHAR), p.created_at
+        FROM pairings p JOIN applicants a ON a.id = p.a_id JOIN applicants b ON b.id = p.b_id WHERE p.id = ?
+        """,
+        [pairing_id],
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"There is no pairing number {pairing_id}.")
+    keys = ("id", "a", "b", "a_name", "b_name", "state", "score", "a_teaches_b", "b_teaches_a", "reasons", "created_at")
+    found = dict(zip(keys, row))
+    for key in ("a_teaches_b", "b_teaches_a", "reasons"):
+        found[key] = json.loads(found[key]) if found[key] else []
+    return found
+
+
+def pause_member(
+    con: duckdb.DuckDBPyConnection, email: str, until: date, *, note: str | None = None, moderator: str = "local"
+) -> None:
+    """Keep a member out of suggestions until a date ("away until March")."""
+    person = _member(con, email)
+    if until <= db.now().date():
+        raise InvalidInput(f"The pause must end after today; {until:%d %b %Y} has passed.")
+    with db.transaction(con):
+        con.execute(
+            "INSERT INTO member_pauses VALUES (?, ?, ?, ?) ON CONFLICT (applicant_id) DO UPDATE "
+            "SET until = excluded.until, note = excluded.note, created_at = excluded.created_at",
+            [person["id"], until, note, db.now()],
+        )
+        db.audit(con, "pause", {"applicant_id": person["id"], "until": until.isoformat()}, moderator=moderator)
+
+
+def unpause_member(con: duckdb.DuckDBPyConnection, email: str, *, moderator: str = "local") -> None:
+    """End a member's pause now."""
+    person = _member(con, email)
+    with db.transaction(con):
+        con.execute("DELETE FROM member_pauses WHERE applicant_id = ?", [person["id"]])
+        db.audit(con, "unpause", {"applicant_id": person["id"]}, moderator=moderator)
+
+
+def mark_never_pair(
+    con: duckdb.DuckDBPyConnection, email_a: str, email_b: str, *, reason: str | None = None, moderator: str = "local"
+) -> None:
+    """Never suggest these two members to each other again."""
+    a, b = _member(con, email_a), _member(con, email_b)
+    if a["id"] == b["id"]:
+        raise InvalidInput("Choose two different members.")
+    with db.transaction(con):
+        _never_pair(con, a["id"], b["id"], reason)
+        db.audit(con, "never_pair", {"a": a["id"], "b": b["id"], "reason": reason}, moderator=moderator)
+
+
+def pauses(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Members paused now, soonest back first."""
+    return con.execute(
+        "SELECT a.name, a.email, p.until, p.note FROM member_pauses p JOIN applicants a ON a.id = p.applicant_id "
+        "WHERE p.until > ? ORDER BY p.until, a.name",
+        [db.now().date()],
+    ).df()
+
+
+def never_pairs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Pairs of members never to be suggested to each other."""
+    return con.execute(
+        "SELECT x.name AS member, x.email, y.name AS other_member, y.email AS other_email, n.reason, n.created_at "
+        "FROM never_pair n JOIN applicants x ON x.id = n.low_id JOIN applicants y ON y.id = n.high_id "
+        "ORDER BY n.created_at DESC"
+    ).df()
+
+
+def _insert(con: duckdb.DuckDBPyConnection, a: dict, b: dict, described: pd.Series, moderator: str) -> int:
+    now = db.now()
+    pairing_id = con.execute(
+        "INSERT INTO pairings (a_id, b_id, state, score, reasons, a_teaches_b, b_teaches_a, created_at, "
+        "state_changed_at, moderator, is_demo) VALUES (?, ?, 'proposed', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        [
+            a["id"],
+            b["id"],
+            float(described["score"]),
+            json.dumps(list(described["reasons"])),
+            json.dumps(list(described["a_teaches_b"])),
+            json.dumps(list(described["b_teaches_a"])),
+            now,
+            now,
+            moderator,
+            bool(a["is_demo"] and b["is_demo"]),
+        ],
+    ).fetchone()[0]
+    con.execute("INSERT INTO open_pair_members VALUES (?, ?), (?, ?)", [a["id"], pairing_id, b["id"], pairing_id])
+    con.execute("UPDATE applicants SET requeued_at = NULL WHERE id IN (?, ?)", [a["id"], b["id"]])
+    db.audit(con, "confirm_pair", {"pairing_id": pairing_id, "a": a["id"], "b": b["id"]}, moderator=moderator)
+    return pairing_id
+
+
+def _never_pair(con: duckdb.DuckDBPyConnection, x: int, y: int, reason: str | None) -> None:
+    con.execute(
+        "INSERT INTO never_pair VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [min(x, y), max(x, y), reason, db.now()],
+    )
+
+
+def _refuse_never_pair(con: duckdb.DuckDBPyConnection, a: dict, b: dict) -> None:
+    marked = con.execute(
+        "SELECT reason FROM never_pair WHERE low_id = ? AND high_id = ?", [min(a["id"], b["id"]), max(a["id"], b["id"])]
+    ).fetchone()
+    if marked:
+        why = f" ({marked[0]})" if marked[0] else ""
+        raise InvalidInput(f"{a['name']} and {b['name']} are marked never to be paired{why}.")
+
+
+def _member(con: duckdb.DuckDBPyConnection, email: str) -> dict:
+    row = con.execute(
+        "SELECT id, name, email, status, is_demo FROM applicants WHERE email = ?", [email.strip().lower()]
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"No applicant has the email {email.strip()}.")
+    return dict(zip(("id", "name", "email", "status", "is_demo"), row))

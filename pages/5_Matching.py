@@ -1,0 +1,166 @@
+"""Matching: a whole optimal round, the best partners for one member, pauses, introductions."""
+
+import hashlib
+from datetime import date, timedelta
+
+import streamlit as st
+
+from lib import introductions, matching, pairs, ui
+from lib.errors import MentoringError
+
+page = ui.page_setup("Matching", ":material/handshake:")
+st.title("Matching")
+st.caption(
+    "Pairs where each member teaches the other something they want. Scores run 0-100; "
+    "every suggestion says why. Nothing is written until you confirm."
+)
+
+
+def confirm(chosen: list[tuple[str, str]]) -> None:
+    """Confirm pairs in one go and keep their ids to show the introduction emails."""
+    try:
+        with page.writing() as cur:
+            made = pairs.confirm_pairs(cur, chosen, moderator=page.moderator)
+    except MentoringError as exc:
+        ui.show_error(exc)
+    else:
+        st.session_state["match.confirmed"] = [m["id"] for m in made]
+        st.rerun()
+
+
+settings = matching.load_settings(page.con())
+with st.expander("Score weights and hard limits"):
+    cols = st.columns(4)
+    weights = {
+        name: cols[i].number_input(f"{name.capitalize()} weight", 0.0, 100.0, float(value), 5.0, key=f"match.w.{name}")
+        for i, (name, value) in enumerate(settings.weights.items())
+    }
+    labels = {
+        "max_timezone_gap_hours": "Max hours apart",
+        "max_experience_gap_years": "Max years of experience apart",
+        "min_shared_hours": "Min shared daytime hours",
+    }
+    cols = st.columns(3)
+    limits = {
+        key: cols[i].number_input(
+            label, 0.0, 24.0, settings.limits.get(key), 1.0, key=f"match.l.{key}", placeholder="no limit"
+        )
+        for i, (key, label) in enumerate(labels.items())
+    }
+    if st.button("Save weights and limits", key="match.save"):
+        try:
+            with page.writing() as cur:
+                matching.save_settings(cur, matching.Settings(weights, limits), moderator=page.moderator)
+            st.toast("Saved.")
+        except MentoringError as exc:
+            ui.show_error(exc)
+
+round_tab, member_tab, pause_tab = st.tabs(["Whole round", "For one member", "Pauses and never-pair"])
+with round_tab:
+    found = matching.suggest_round(page.con(), settings=settings)
+    st.caption(
+        f"{found.method.capitalize()} over {found.candidates:,} candidate pairs: "
+        f"{len(found.pairs)} pairs, {len(found.unmatched)} members left out."
+    )
+    if found.pairs.empty:
+        st.info("No pairs to suggest: accept more members on the Applicants page, or see who is left out below.")
+    else:
+        st.dataframe(
+            found.pairs.assign(reasons=found.pairs["reasons"].map("; ".join)),
+            hide_index=True,
+            column_order=["a_name", "b_name", "score", "a_teaches_b", "b_teaches_a", "reasons"],
+            column_config={
+                "a_name": "Member A",
+                "b_name": "Member B",
+                "score": st.column_config.NumberColumn("Score", format="%.0f"),
+                "a_teaches_b": st.column_config.ListColumn("A teaches B"),
+                "b_teaches_a": st.column_config.ListColumn("B teaches A"),
+                "reasons": "Why",
+            },
+        )
+        options = {
+            f"{p.a_email}|{p.b_email}": f"{p.a_name} + {p.b_name} ({p.score:.0f})" for p in found.pairs.itertuples()
+        }
+        digest = hashlib.sha1("".join(options).encode()).hexdigest()[:8]
+        chosen = st.multiselect(
+            "Pairs to confirm (remove any you do not want)",
+            list(options),
+            default=list(options),
+            format_func=options.get,
+            key=f"match.chosen.{digest}",
+        )
+        if st.button(f"Confirm {len(chosen)} pairs", key="match.confirm_round", type="primary", disabled=not chosen):
+            confirm([tuple(c.split("|")) for c in chosen])
+    if not found.unmatched.empty:
+        st.subheader("Left out this round, and why")
+        st.dataframe(
+            found.unmatched, hide_index=True, column_config={"email": "Email", "name": "Name", "reason": "Why"}
+        )
+
+with member_tab:
+    pool = matching.eligible_members(page.con())
+    names = dict(zip(pool["email"], pool["name"] + " <" + pool["email"] + ">"))
+    member = st.selectbox(
+        "Member",
+        list(names),
+        index=None,
+        format_func=names.get,
+        key="match.member",
+        placeholder="Choose a member waiting for a partner",
+    )
+    if member:
+        best = matching.suggest_partners(page.con(), member, limit=10, settings=settings)
+        if best.empty:
+            st.info("Nobody eligible can teach and learn with this member both ways; see the round's reasons.")
+        else:
+            st.dataframe(
+                best.assign(reasons=best["reasons"].map("; ".join)),
+                hide_index=True,
+                column_order=["b_name", "score", "reciprocity", "experience", "timezone", "waiting", "reasons"],
+                column_config={
+                    "b_name": "Partner",
+                    "score": st.column_config.NumberColumn("Score", format="%.0f"),
+                    "reasons": "Why",
+                },
+            )
+            partner = st.selectbox(
+                "Partner",
+                list(best["b_email"]),
+                format_func=dict(zip(best["b_email"], best["b_name"])).get,
+                key="match.partner",
+            )
+            if st.button("Confirm this pair", key="match.confirm_one", type="primary"):
+                confirm([(member, partner)])
+
+with pause_tab:
+    left, right = st.columns(2)
+    who = left.text_input("Pause member (email)", key="match.pause_email")
+    until = right.date_input("Away until", date.today() + timedelta(days=60), key="match.pause_until")
+    if st.button("Pause", key="match.pause") and who:
+        try:
+            with page.writing() as cur:
+                pairs.pause_member(cur, who, until, moderator=page.moderator)
+            st.toast(f"Paused {who}.")
+        except MentoringError as exc:
+            ui.show_error(exc)
+    st.dataframe(pairs.pauses(page.con()), hide_index=True)
+    left, right = st.columns(2)
+    x = left.text_input("Never pair (email)", key="match.never_a")
+    y = right.text_input("with (email)", key="match.never_b")
+    if st.button("Never pair these two", key="match.never") and x and y:
+        try:
+            with page.writing() as cur:
+                pairs.mark_never_pair(cur, x, y, moderator=page.moderator)
+            st.toast("Marked.")
+        except MentoringError as exc:
+            ui.show_error(exc)
+    st.dataframe(pairs.never_pairs(page.con()), hide_index=True)
+
+for pairing_id in st.session_state.get("match.confirmed", []):
+    email = introductions.introduction(page.con(), pairing_id)
+    st.subheader(f"Introduce: {email.subject}")
+    body = st.text_area("Email (edit before sending)", email.body, height=300, key=f"match.email.{pairing_id}")
+    edited = introductions.Email(email.to, email.subject, body)
+    st.link_button("Open in your mail program", edited.mailto(), icon=":material/mail:")
+    st.caption("Or copy it (copy button at the top right of the box):")
+    st.code(f"To: {', '.join(edited.to)}\nSubject: {edited.subject}\n\n{body}", language=None)

@@ -1,0 +1,81 @@
+"""Matching page under AppTest: reasons shown, confirming takes both members out, the email is right."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib import importer, introductions, matching, pairs
+from tests.conftest import ROOT, make_csv
+
+HEADER = ["Email", "Name", "Skills you can offer", "What would you like to learn?", "Time zone", "Years of experience"]
+ROWS = [
+    ["a@x.org", "Amara Okafor", "Kafka, Spark", "Elixir", "Europe/Berlin", "6"],
+    ["f@x.org", "Felix Braun", "Elixir", "Kafka, Spark", "Europe/London", "8"],
+    ["i@x.org", "Ines Ruiz", "Go", "Haskell", "UTC", "3"],
+]
+
+
+@pytest.fixture
+def community(con):
+    importer.import_applications(con, make_csv(HEADER, ROWS), filename="m.csv", status="accepted")
+    return con
+
+
+def _open():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.run()
+    at.switch_page("pages/5_Matching.py").run()
+    assert not at.exception
+    return at
+
+
+def _frame(at, column, *, last=False):
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    return found[-1] if last else found[0]
+
+
+def test_round_shows_pairs_with_reasons_and_who_is_left_out(community):
+    at = _open()
+    round_table = _frame(at, "a_teaches_b")
+    assert round_table.iloc[0]["reasons"].startswith("Amara teaches Felix Kafka, Spark; Felix teaches Amara Elixir")
+    left_out = _frame(at, "reason")
+    assert left_out.to_dict("records") == [
+        {"email": "i@x.org", "name": "Ines Ruiz", "reason": "Nobody eligible offers Haskell."}
+    ]
+
+
+def test_confirming_the_round_takes_both_out_and_shows_the_email(community):
+    at = _open()
+    at.button(key="match.confirm_round").click().run()
+    assert not at.exception
+    assert {"a@x.org", "f@x.org"}.isdisjoint(set(matching.eligible_members(community)["email"]))
+    email = at.text_area[0].value
+    assert "Amara" in email and "Felix" in email
+    assert "Amara can help Felix with: Kafka, Spark" in email and "Felix can help Amara with: Elixir" in email
+    assert "mailto:a@x.org,f@x.org?subject=" in at.get("link_button")[0].proto.url
+
+
+def test_dropping_every_pair_confirms_nothing(community):
+    at = _open()
+    chosen = next(m for m in at.multiselect if m.key.startswith("match.chosen."))
+    chosen.set_value([]).run()
+    assert at.button(key="match.confirm_round").disabled
+    assert community.execute("SELECT count(*) FROM pairings").fetchone()[0] == 0
+
+
+def test_one_member_suggestions_and_confirm(community):
+    at = _open()
+    at.selectbox(key="match.member").set_value("f@x.org").run()
+    best = _frame(at, "b_name", last=True)
+    assert list(best["b_name"]) == ["Amara Okafor"] and "Felix teaches Amara Elixir" in best.iloc[0]["reasons"]
+    at.button(key="match.confirm_one").click().run()
+    assert community.execute("SELECT count(*) FROM open_pair_members").fetchone()[0] == 2
+
+
+def test_introduction_template_is_read_from_the_editable_file(community, tmp_path, monkeypatch):
+    made = pairs.confirm_pair(community, "a@x.org", "f@x.org")
+    (tmp_path / "introduction.txt").write_text(
+        "Subject: Hello $a_first & $b_first\n\n$a_name <-> $b_name: $b_teaches_a\n"
+    )
+    monkeypatch.setenv("MENTORING_TEMPLATES", str(tmp_path))
+    email = introductions.introduction(community, made["id"])
+    assert (email.subject, email.body) == ("Hello Amara & Felix", "Amara Okafor <-> Felix Braun: Elixir\n")
