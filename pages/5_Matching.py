@@ -82,15 +82,27 @@ with round_tab:
             f"{p.a_email}|{p.b_email}": f"{p.a_name} + {p.b_name} ({p.score:.0f})" for p in found.pairs.itertuples()
         }
         digest = hashlib.sha1("".join(options).encode()).hexdigest()[:8]
-        chosen = st.multiselect(
-            "Pairs to confirm (remove any you do not want)",
+        dropped = st.multiselect(
+            "Leave these pairs out",
             list(options),
-            default=list(options),
             format_func=options.get,
-            key=f"match.chosen.{digest}",
+            key=f"match.drop.{digest}",
+            placeholder="Keep every pair",
         )
+        chosen = [c for c in options if c not in dropped]
         if st.button(f"Confirm {len(chosen)} pairs", key="match.confirm_round", type="primary", disabled=not chosen):
             confirm([tuple(c.split("|")) for c in chosen])
+        left, right = st.columns([3, 1], vertical_alignment="bottom")
+        single = left.selectbox(
+            "Or confirm just one pair",
+            list(options),
+            index=None,
+            format_func=options.get,
+            key=f"match.single.{digest}",
+            placeholder="Choose a pair",
+        )
+        if right.button("Confirm this pair", key="match.confirm_single", disabled=not single):
+            confirm([tuple(single.split("|"))])
     if not found.unmatched.empty:
         st.subheader("Left out this round, and why")
         st.dataframe(

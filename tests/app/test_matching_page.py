@@ -56,10 +56,18 @@ def test_confirming_the_round_takes_both_out_and_shows_the_email(community):
 
 def test_dropping_every_pair_confirms_nothing(community):
     at = _open()
-    chosen = next(m for m in at.multiselect if m.key.startswith("match.chosen."))
-    chosen.set_value([]).run()
+    dropped = next(m for m in at.multiselect if m.key.startswith("match.drop."))
+    dropped.set_value(["a@x.org|f@x.org"]).run()
     assert at.button(key="match.confirm_round").disabled
     assert community.execute("SELECT count(*) FROM pairings").fetchone()[0] == 0
+
+
+def test_confirming_just_one_pair_of_the_round(community):
+    at = _open()
+    single = next(s for s in at.selectbox if s.key.startswith("match.single."))
+    single.set_value("a@x.org|f@x.org").run()
+    at.button(key="match.confirm_single").click().run()
+    assert community.execute("SELECT count(*) FROM pairings").fetchone()[0] == 1
 
 
 def test_one_member_suggestions_and_confirm(community):

@@ -76,7 +76,7 @@ SPELLINGS = {
     "Elasticsearch": "Elasticsearch",
     "Elastic Search": "Elasticsearch",
     "Kafka": "Kafka",
-    "Kafka": "Kafka",
+    "Apache Kafka": "Kafka",
     "kafak": "Kafka",
     "Spark": "Spark",
     "PySpark": "Spark",
