@@ -13,7 +13,7 @@ Score (0-100) = 100 x sum(weight x component) / sum(weights of the components kn
   partner's drop-out.
 Hard limits (optional) drop candidates outright. The round is an exact maximum-weight matching
 (rustworkx, integer weights = score x 1000) on the candidate graph; above EXACT_LIMIT eligible
-members each member keeps only their best PRUNE_K candidates first (see README for the measured cost).
+members the round comes from large_pool_pairs (see its docstring and the README for the measured cost).
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from lib.errors import InvalidInput, NotFound
 DEFAULT_WEIGHTS = {"reciprocity": 50.0, "experience": 15.0, "timezone": 20.0, "waiting": 15.0}
 DEFAULT_LIMITS = {"max_timezone_gap_hours": None, "max_experience_gap_years": None, "min_shared_hours": None}
 EXACT_LIMIT = 3000
-PRUNE_K = 10
 WAIT_FULL_DAYS = 60
 
 
@@ -79,9 +78,9 @@ def eligible_members(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             SELECT applicant_id, min(changed_at) AS accepted_at FROM status_history
             WHERE to_status = 'accepted' GROUP BY applicant_id
         ), counts AS (
-            SELECT applicant_id, count(DISTINCT skill_id) FILTER (WHERE kind = 'want') AS n_wants,
-                   count(DISTINCT skill_id) FILTER (WHERE kind = 'offer') AS n_offers
-            FROM applicant_skills GROUP BY applicant_id
+            SELECT applicant_id, count(*) FILTER (WHERE kind = 'want') AS n_wants,
+                   count(*) FILTER (WHERE kind = 'offer') AS n_offers
+            FROM (SELECT DISTINCT applicant_id, kind, skill_id FROM applicant_skills) GROUP BY applicant_id
         )
         SELECT a.id, a.name, a.email, a.timezone, a.experience_years,
                date_diff('day', coalesce(acc.accepted_at, a.status_changed_at), $now) AS waited_days,
@@ -95,7 +94,8 @@ def eligible_members(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         """,
         {"now": now},
     ).df()
-    pool["zone"] = [timezones.to_zone(t) for t in pool["timezone"]]
+    zones = {t: timezones.to_zone(t) for t in pool["timezone"].dropna().unique()}
+    pool["zone"] = pool["timezone"].map(zones).astype(object)
     return pool.set_index("id", drop=False)
 
 
@@ -132,18 +132,27 @@ def score(cands: pd.DataFrame, pool: pd.DataFrame, settings: Settings) -> pd.Dat
                 for c in ("reciprocity", "experience", "timezone", "waiting", "score", "tz_gap", "shared_hours")
             }
         )
-    a, b = pool.loc[cands["a"]], pool.loc[cands["b"]]
+    ia, ib = pool.index.get_indexer(cands["a"]), pool.index.get_indexer(cands["b"])
+
+    def both(column: str, dtype=float) -> tuple[np.ndarray, np.ndarray]:
+        values = pool[column].to_numpy(dtype=dtype)
+        return values[ia], values[ib]
+
     out = cands.copy()
-    cover_a = np.minimum(out["n_ba"].to_numpy(), 2) / np.maximum(np.minimum(a["n_wants"].to_numpy(), 2), 1)
-    cover_b = np.minimum(out["n_ab"].to_numpy(), 2) / np.maximum(np.minimum(b["n_wants"].to_numpy(), 2), 1)
+    wants_a, wants_b = both("n_wants")
+    cover_a = np.minimum(out["n_ba"].to_numpy(), 2) / np.maximum(np.minimum(wants_a, 2), 1)
+    cover_b = np.minimum(out["n_ab"].to_numpy(), 2) / np.maximum(np.minimum(wants_b, 2), 1)
     out["reciprocity"] = np.sqrt(cover_a * cover_b)
-    gap = np.abs(a["experience_years"].to_numpy(dtype=float) - b["experience_years"].to_numpy(dtype=float))
+    years_a, years_b = both("experience_years")
+    gap = np.abs(years_a - years_b)
     out["experience_gap"] = gap
     out["experience"] = 1 - np.minimum(gap, 10) / 10
-    out["tz_gap"], out["shared_hours"] = _zone_distances(a["zone"].to_numpy(), b["zone"].to_numpy())
+    out["tz_gap"], out["shared_hours"] = _zone_distances(*both("zone", object))
     out["timezone"] = np.minimum(out["shared_hours"], 4) / 4
-    waited = (a["waited_days"].to_numpy(dtype=float) + b["waited_days"].to_numpy(dtype=float)) / 2
-    behind = a["left_behind"].to_numpy(dtype=bool) | b["left_behind"].to_numpy(dtype=bool)
+    waited_a, waited_b = both("waited_days")
+    waited = (waited_a + waited_b) / 2
+    behind_a, behind_b = both("left_behind", bool)
+    behind = behind_a | behind_b
     out["waiting"] = np.where(behind, 1.0, np.minimum(1.0, waited / WAIT_FULL_DAYS))
     out = _apply_limits(out, settings.limits)
     out["score"] = _weighted(out, settings.weights)
@@ -154,15 +163,19 @@ def suggest_round(con: duckdb.DuckDBPyConnection, *, settings: Settings | None =
     """Disjoint pairs over everyone eligible maximising the total score, and why the rest are left out."""
     settings = settings or load_settings(con)
     pool = eligible_members(con)
-    scored = score(candidates(con, pool), pool, settings)
-    graph_edges, method = scored, "exact maximum-weight matching"
-    if len(pool) > EXACT_LIMIT:
-        graph_edges = prune(scored, PRUNE_K)
-        method = f"maximum-weight matching over each member's best {PRUNE_K} candidates ({len(pool):,} members)"
-    chosen = max_weight_pairs(graph_edges)
+    raw = candidates(con, pool)
+    scored = score(raw, pool, settings)
+    if len(pool) <= EXACT_LIMIT:
+        chosen, method = max_weight_pairs(scored), "exact maximum-weight matching"
+    else:
+        chosen = large_pool_pairs(scored)
+        method = (
+            f"large-pool matching ({len(pool):,} members): relaxed matching on the bipartite double cover, "
+            "rounded, then exact matching of the members left over"
+        )
     pairs = describe_pairs(con, chosen, pool)
     matched = set(chosen["a"]) | set(chosen["b"])
-    unmatched = why_unmatched(con, pool, scored, matched, settings)
+    unmatched = why_unmatched(con, pool, raw, scored, matched, settings)
     return Round(pairs, unmatched, method, len(scored))
 
 
@@ -185,14 +198,90 @@ def max_weight_pairs(edges: pd.DataFrame) -> pd.DataFrame:
     return ordered[keep].sort_values(["score", "a"], ascending=[False, True]).reset_index(drop=True)
 
 
-def prune(scored: pd.DataFrame, k: int) -> pd.DataFrame:
-    """Keep an edge when it is among the best k of either of its members."""
-    ends = pd.concat(
-        [scored[["a", "b", "score"]].assign(m=scored["a"]), scored[["a", "b", "score"]].assign(m=scored["b"])]
+def large_pool_pairs(edges: pd.DataFrame) -> pd.DataFrame:
+    """Near-optimal pairs for very large pools (see double_cover_bound for how near).
+
+    The bipartite double cover (every member on both sides, every candidate edge both ways, plus a
+    member-to-itself edge meaning "unmatched") is solved exactly and fast by scipy; its solution is a
+    set of 2-cycles (pairs) and longer cycles, each rounded to its best matching; members left over
+    are then matched exactly among themselves with rustworkx.
+    """
+    if edges.empty:
+        return edges.head(0)
+    partner, nodes, _ = _double_cover(edges)
+    keys = pd.Series(
+        np.arange(len(edges)),
+        index=pd.MultiIndex.from_arrays(
+            [np.minimum(edges["a"], edges["b"]).to_numpy(), np.maximum(edges["a"], edges["b"]).to_numpy()]
+        ),
     )
-    ends = ends.sort_values(["m", "score", "a", "b"], ascending=[True, False, True, True])
-    best = ends.groupby("m", sort=False).head(k)[["a", "b"]].drop_duplicates()
-    return scored.merge(best, on=["a", "b"])
+    weight = edges["score"].to_numpy()
+    picked, seen = [], np.zeros(len(nodes), dtype=bool)
+    for start in range(len(nodes)):
+        if seen[start]:
+            continue
+        cycle = [start]
+        seen[start] = True
+        while not seen[partner[cycle[-1]]]:
+            cycle.append(partner[cycle[-1]])
+            seen[cycle[-1]] = True
+        if len(cycle) > 1:
+            rows = [
+                keys[(min(nodes[u], nodes[v]), max(nodes[u], nodes[v]))] for u, v in zip(cycle, cycle[1:] + cycle[:1])
+            ]
+            picked += _best_on_cycle(rows, weight, closed=len(cycle) > 2)
+    chosen = edges.iloc[sorted(set(picked))]
+    used = set(chosen["a"]) | set(chosen["b"])
+    rest = edges[~edges["a"].isin(used) & ~edges["b"].isin(used)]
+    both = pd.concat([chosen, max_weight_pairs(rest)])
+    return both.sort_values(["score", "a"], ascending=[False, True]).reset_index(drop=True)
+
+
+def double_cover_bound(edges: pd.DataFrame) -> float:
+    """An upper bound on the best possible total score: half the double cover's optimum."""
+    if edges.empty:
+        return 0.0
+    _, _, total = _double_cover(edges)
+    return total / 2
+
+
+def _double_cover(edges: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, float]:
+    from scipy import sparse
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+    nodes = np.unique(np.concatenate([edges["a"].to_numpy(), edges["b"].to_numpy()]))
+    ia, ib = np.searchsorted(nodes, edges["a"].to_numpy()), np.searchsorted(nodes, edges["b"].to_numpy())
+    n = len(nodes)
+    # +2 on real edges and 1 on "unmatched" keep every entry non-zero; scores are in thousandths.
+    weights = np.rint(edges["score"].to_numpy() * 1000) + 2
+    matrix = sparse.csr_matrix(
+        (
+            np.concatenate([weights, weights, np.ones(n)]),
+            (np.concatenate([ia, ib, np.arange(n)]), np.concatenate([ib, ia, np.arange(n)])),
+        ),
+        shape=(n, n),
+    )
+    rows, cols = min_weight_full_bipartite_matching(matrix, maximize=True)
+    partner = np.empty(n, dtype=np.int64)
+    partner[rows] = cols
+    chosen = np.asarray(matrix[np.arange(n), partner]).ravel()
+    total = float(np.where(partner == np.arange(n), 0, chosen - 2).sum()) / 1000
+    return partner, nodes, total
+
+
+def _best_on_cycle(rows: list[int], weight: np.ndarray, *, closed: bool) -> list[int]:
+    if not closed:
+        return rows[:1]
+    options = [_best_on_path(rows[1:], weight), _best_on_path(rows[:-1], weight)]
+    return max(options, key=lambda chosen: sum(weight[r] for r in chosen))
+
+
+def _best_on_path(rows: list[int], weight: np.ndarray) -> list[int]:
+    best: list[tuple[float, list[int]]] = [(0.0, []), (0.0, [])]
+    for row in rows:
+        take = (best[-2][0] + weight[row], best[-2][1] + [row])
+        best.append(max(best[-1], take, key=lambda option: option[0]))
+    return best[-1][1]
 
 
 def suggest_partners(
@@ -237,13 +326,17 @@ def describe_pairs(con: duckdb.DuckDBPyConnection, pairs: pd.DataFrame, pool: pd
 
 
 def why_unmatched(
-    con: duckdb.DuckDBPyConnection, pool: pd.DataFrame, scored: pd.DataFrame, matched: set[int], settings: Settings
+    con: duckdb.DuckDBPyConnection,
+    pool: pd.DataFrame,
+    raw: pd.DataFrame,
+    scored: pd.DataFrame,
+    matched: set[int],
+    settings: Settings,
 ) -> pd.DataFrame:
     """For every eligible member left without a partner, a reason the moderator can act on."""
     left = pool[~pool["id"].isin(matched)]
     if left.empty:
         return pd.DataFrame(columns=["email", "name", "reason"])
-    raw = candidates(con, pool) if len(left) else scored.head(0)
     raw_count = pd.concat([raw["a"], raw["b"]]).value_counts()
     kept_count = pd.concat([scored["a"], scored["b"]]).value_counts()
     best = (
@@ -314,8 +407,11 @@ def _skills_each_way(con: duckdb.DuckDBPyConnection, pairs: pd.DataFrame) -> pd.
     try:
         return con.execute(
             """
-            WITH o AS (SELECT DISTINCT applicant_id AS m, skill_id AS k FROM applicant_skills WHERE kind = 'offer'),
-                 w AS (SELECT DISTINCT applicant_id AS m, skill_id AS k FROM applicant_skills WHERE kind = 'want'),
+            WITH people AS (SELECT a AS m FROM _pairs UNION SELECT b FROM _pairs),
+                 o AS (SELECT DISTINCT applicant_id AS m, skill_id AS k FROM applicant_skills
+                       WHERE kind = 'offer' AND applicant_id IN (SELECT m FROM people)),
+                 w AS (SELECT DISTINCT applicant_id AS m, skill_id AS k FROM applicant_skills
+                       WHERE kind = 'want' AND applicant_id IN (SELECT m FROM people)),
                  ab AS (SELECT p.a, p.b, list(DISTINCT k.name ORDER BY k.name) AS a_teaches_b FROM _pairs p
                         JOIN o ON o.m = p.a JOIN w ON w.m = p.b AND w.k = o.k JOIN skills k ON k.id = o.k GROUP BY ALL),
                  ba AS (SELECT p.a, p.b, list(DISTINCT k.name ORDER BY k.name) AS b_teaches_a FROM _pairs p

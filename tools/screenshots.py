@@ -11,7 +11,14 @@ from lib import db, demo
 from tools.dashboard_server import ROOT, launch_browser, running_dashboard
 
 OUT = ROOT / "docs" / "screenshots"
-PAGES = {"home": "", "import": "Import", "applicants": "Applicants", "skills": "Skills", "vocabulary": "Vocabulary", "matching": "Matching"}
+PAGES = {
+    "home": "",
+    "import": "Import",
+    "applicants": "Applicants",
+    "skills": "Skills",
+    "vocabulary": "Vocabulary",
+    "matching": "Matching",
+}
 
 
 def main() -> None:

@@ -332,3 +332,15 @@ def test_confirming_several_pairs_is_all_or_nothing(con):
     assert con.execute("SELECT count(*) FROM pairings").fetchone()[0] == 0
     made = pairs.confirm_pairs(con, [("a@x.org", "b@x.org"), ("c@x.org", "d@x.org")])
     assert [m["state"] for m in made] == ["proposed", "proposed"]
+
+
+@pytest.mark.parametrize("seed", [6, 7])
+def test_large_pool_method_is_valid_and_near_the_exact_optimum(con, seed):
+    _random_community(con, 300, seed)
+    pool = matching.eligible_members(con)
+    scored = matching.score(matching.candidates(con, pool), pool, matching.load_settings(con))
+    fast, exact = matching.large_pool_pairs(scored), matching.max_weight_pairs(scored)
+    people = list(fast["a"]) + list(fast["b"])
+    assert len(people) == len(set(people))
+    assert matching.double_cover_bound(scored) >= exact["score"].sum() - 1e-6
+    assert fast["score"].sum() >= 0.98 * exact["score"].sum()

@@ -1,0 +1,128 @@
+"""Matching benchmark: candidates, scores and the round at 200 / 2,000 / 20,000 eligible members.
+
+Run: `python -m benchmarks.matching [--sizes 200 2000 20000] [--networkx-max 2000] [--exact-check]`.
+Skills are drawn from a Zipf-like distribution over the vocabulary's canonical skills. Prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import random
+import tempfile
+import time
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+
+from lib import db, demo, importer, matching, skills
+
+
+def community_csv(size: int, seed: int = 11) -> bytes:
+    """`size` accepted members with 3-8 Zipf-popular skills, zones and experience."""
+    rng = random.Random(seed)
+    names = [name for name, _, _ in skills.load_vocabulary().entries]
+    rng.shuffle(names)
+    weights = [1 / (rank + 1) for rank in range(len(names))]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Email", "Name", "Skills you can offer", "What would you like to learn?", "Time zone", "Years"])
+    for n in range(size):
+        drawn: list[str] = []
+        while len(drawn) < rng.randint(3, 8):
+            pick = rng.choices(names, weights)[0]
+            if pick not in drawn:
+                drawn.append(pick)
+        cut = rng.randint(1, len(drawn) - 1)
+        writer.writerow(
+            [
+                f"m{n}@bench.example",
+                f"Member {n}",
+                ", ".join(drawn[:cut]),
+                ", ".join(drawn[cut:]),
+                rng.choices(demo.ZONES, demo._ZONE_WEIGHTS)[0],
+                str(max(1, int(rng.lognormvariate(1.7, 0.6)))),
+            ]
+        )
+    return out.getvalue().encode()
+
+
+def timed(fn):
+    start = time.perf_counter()
+    value = fn()
+    return value, time.perf_counter() - start
+
+
+def measure(size: int, folder: Path, networkx_max: int, exact_check: bool) -> dict:
+    con = db.connect(folder / f"match_{size}.duckdb")
+    importer.import_applications(con, community_csv(size), filename="bench.csv", status="accepted")
+    settings = matching.load_settings(con)
+    pool, t_pool = timed(lambda: matching.eligible_members(con))
+    cands, t_cand = timed(lambda: matching.candidates(con, pool))
+    scored, t_score = timed(lambda: matching.score(cands, pool, settings))
+    large = len(pool) > matching.EXACT_LIMIT
+    solve = matching.large_pool_pairs if large else matching.max_weight_pairs
+    chosen, t_match = timed(lambda: solve(scored))
+    total = int(np.rint(chosen["score"].to_numpy() * 1000).sum())
+    row = {
+        "size": size,
+        "candidates": len(cands),
+        "large": large,
+        "t_pool": t_pool,
+        "t_cand": t_cand,
+        "t_score": t_score,
+        "t_match": t_match,
+        "total": total,
+        "pairs": len(chosen),
+    }
+    _, row["t_round"] = timed(lambda: matching.suggest_round(con, settings=settings))
+    email = pool["email"].iloc[len(pool) // 2]
+    _, row["t_member"] = timed(lambda: matching.suggest_partners(con, email, settings=settings))
+    row["nx_time"] = row["nx_total"] = None
+    if size <= networkx_max:
+        graph = nx.Graph()
+        graph.add_weighted_edges_from((int(r.a), int(r.b), int(round(r.score * 1000))) for r in scored.itertuples())
+        found, row["nx_time"] = timed(lambda: nx.max_weight_matching(graph))
+        row["nx_total"] = sum(graph[u][v]["weight"] for u, v in found)
+    row["bound"] = matching.double_cover_bound(scored) * 1000 if large else None
+    row["exact_total"] = None
+    if exact_check and large:
+        exact, row["t_exact"] = timed(lambda: matching.max_weight_pairs(scored))
+        row["exact_total"] = int(np.rint(exact["score"].to_numpy() * 1000).sum())
+    con.close()
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[200, 2000, 20000])
+    parser.add_argument("--networkx-max", type=int, default=2000, help="largest size to also solve with networkx")
+    parser.add_argument("--exact-check", action="store_true", help="also solve the large graph exactly (very slow)")
+    args = parser.parse_args()
+    print(
+        "| members | candidate pairs | candidates s | scoring s | matching s | whole round s "
+        "| one member ms | pairs | networkx s | networkx total = ours | vs exact |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes:
+            r = measure(size, Path(tmp), args.networkx_max, args.exact_check)
+            nx_time = f"{r['nx_time']:.2f}" if r["nx_time"] is not None else "not run"
+            same = "" if r["nx_total"] is None else ("yes" if r["nx_total"] == r["total"] else f"NO ({r['nx_total']})")
+            ratio = "exact"
+            if r["large"]:
+                ratio = f">= {r['total'] / r['bound']:.4f} (vs the double-cover upper bound)"
+                if r["exact_total"]:
+                    ratio += f"; {r['total'] / r['exact_total']:.4f} vs exact ({r['t_exact']:.0f} s)"
+            print(
+                f"| {size:,} | {r['candidates']:,} | {r['t_cand']:.2f} | {r['t_score']:.2f} | "
+                f"{r['t_match']:.2f} | {r['t_round']:.2f} | {r['t_member'] * 1000:.0f} | {r['pairs']:,} | {nx_time} | "
+                f"{same} | {ratio} |",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
