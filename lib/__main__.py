@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from lib import applicants, auth, coverage, db, demo, importer, matching, pairs, skills
+from lib import applicants, auth, coverage, db, demo, importer, lifecycle, matching, pairs, skills
 from lib.errors import MentoringError
 
 MODERATOR = "cli"
@@ -101,6 +101,31 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("email_a")
     p.add_argument("email_b")
     p.set_defaults(run=_never_pair)
+
+    p = sub.add_parser("pairs", help="list pairings")
+    p.add_argument("--state", choices=lifecycle.STATES)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_pairs)
+
+    p = sub.add_parser("advance", help="move a pairing to trial or active")
+    p.add_argument("pairing_id", type=int, metavar="PAIR_ID")
+    p.add_argument("--to", required=True, choices=["trial", "active"])
+    p.set_defaults(run=_advance)
+
+    p = sub.add_parser("end-pair", help="record a drop-out or ending")
+    p.add_argument("pairing_id", type=int, metavar="PAIR_ID")
+    p.add_argument("--by", required=True, choices=lifecycle.ENDED_BY)
+    p.add_argument("--reason", required=True)
+    p.add_argument("--feedback")
+    p.add_argument("--date", type=_date, help="YYYY-MM-DD (default today)")
+    p.add_argument("--left-service", choices=["a", "b", "both"])
+    p.set_defaults(run=_end_pair)
+
+    p = sub.add_parser("withdraw", help="a member leaves the service without being in a pair")
+    p.add_argument("email")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--feedback")
+    p.set_defaults(run=_withdraw)
 
     sub.add_parser("hash-password", help="print a password hash for secrets.toml")
     return parser
@@ -229,6 +254,62 @@ def _never_pair(con, args) -> int:
     pairs.mark_never_pair(con, args.email_a, args.email_b, moderator=MODERATOR)
     print(f"{args.email_a} and {args.email_b} will never be suggested to each other.")
     return 0
+
+
+def _pairs(con, args) -> int:
+    table = pairs.list_pairings(con, state=args.state)
+    records = [
+        {
+            "id": int(r.id),
+            "a": r.a,
+            "b": r.b,
+            "state": r.state,
+            "started": _iso(r.started_on),
+            "ended": _iso(r.ended_on),
+            "ended_by": _opt(r.ended_by),
+            "reason": _opt(r.reason),
+            "feedback": _opt(r.feedback),
+        }
+        for r in table.itertuples()
+    ]
+    if args.json:
+        print(json.dumps(records, ensure_ascii=False))
+    else:
+        for r in records:
+            print(f"{r['id']:>5} {r['state']:<9} {r['a']} + {r['b']} since {r['started']}")
+    return 0
+
+
+def _advance(con, args) -> int:
+    lifecycle.advance(con, args.pairing_id, args.to, moderator=MODERATOR)
+    print(f"Pairing {args.pairing_id} is now {args.to}.")
+    return 0
+
+
+def _end_pair(con, args) -> int:
+    left = {"a": ["a"], "b": ["b"], "both": ["a", "b"], None: []}[args.left_service]
+    lifecycle.end_pairing(
+        con,
+        args.pairing_id,
+        by=args.by,
+        reason=args.reason,
+        feedback=args.feedback,
+        on=args.date,
+        left_service=left,
+        moderator=MODERATOR,
+    )
+    print(f"Pairing {args.pairing_id} ended ({args.reason}).")
+    return 0
+
+
+def _withdraw(con, args) -> int:
+    lifecycle.withdraw(con, args.email, reason=args.reason, feedback=args.feedback, moderator=MODERATOR)
+    print(f"{args.email} has withdrawn from the service.")
+    return 0
+
+
+def _iso(value) -> str | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
 
 
 def _date(text: str) -> date:

@@ -101,9 +101,10 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     con.execute("COMMIT")
 
 
-def now() -> datetime:
-    """The current local time to the second; tests replace it to freeze the clock."""
-    return datetime.now().replace(microsecond=0)
+def now(*, precise: bool = False) -> datetime:
+    """The current local time (to the second unless precise); tests replace it to freeze the clock."""
+    current = datetime.now()
+    return current if precise else current.replace(microsecond=0)
 
 
 def audit(con: duckdb.DuckDBPyConnection, action: str, details: dict[str, Any], *, moderator: str = "local") -> None:

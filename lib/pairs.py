@@ -76,6 +76,49 @@ def pairing(con: duckdb.DuckDBPyConnection, pairing_id: int) -> dict:
     return found
 
 
+def list_pairings(con: duckdb.DuckDBPyConnection, *, state: str | None = None) -> pd.DataFrame:
+    """Every pairing with both names, skills each way, state, weeks since start and last change."""
+    if state is not None and state not in ("proposed", "trial", "active", "ended"):
+        raise InvalidInput(f"'{state}' is not a state; use proposed, trial, active or ended.")
+    return con.execute(
+        """
+        SELECT p.id, a.name AS a_name, b.name AS b_name, a.email AS a, b.email AS b, p.state,
+               CAST(p.a_teaches_b AS VARCHAR[]) AS a_teaches_b, CAST(p.b_teaches_a AS VARCHAR[]) AS b_teaches_a,
+               p.started_on, p.trial_on, p.active_on, p.ended_on, p.ended_by, p.end_reason AS reason,
+               date_diff('week', p.started_on, coalesce(p.ended_on, CAST($now AS DATE))) AS weeks,
+               p.state_changed_at AS last_change, p.score, p.channel, p.slot_day, p.slot_time, p.slot_zone,
+               (SELECT max(checked_on) FROM pairing_checkins c WHERE c.pairing_id = p.id) AS last_check_in,
+               (SELECT e.feedback FROM endings e WHERE e.pairing_id = p.id AND e.undone_at IS NULL
+                ORDER BY e.id DESC LIMIT 1) AS feedback
+        FROM pairings p JOIN applicants a ON a.id = p.a_id JOIN applicants b ON b.id = p.b_id
+        WHERE $state IS NULL OR p.state = $state
+        ORDER BY p.state_changed_at DESC, p.id DESC
+        """,
+        {"state": state, "now": db.now()},
+    ).df()
+
+
+def pairing_history(con: duckdb.DuckDBPyConnection, pairing_id: int) -> pd.DataFrame:
+    """A pairing's whole history: state moves, check-ins and endings (with undos), oldest first."""
+    pairing(con, pairing_id)
+    return con.execute(
+        """
+        SELECT day, recorded_at, what, details, moderator FROM (
+            SELECT happened_on AS day, recorded_at, 'moved to ' || to_state AS what, note AS details, moderator,
+                   0 AS source, id FROM pairing_events WHERE pairing_id = $id
+            UNION ALL
+            SELECT checked_on, recorded_at, 'check-in', note, moderator, 1, id
+            FROM pairing_checkins WHERE pairing_id = $id
+            UNION ALL
+            SELECT ended_on, recorded_at, kind || ' by ' || coalesce(ended_by, '?') || ': ' || reason,
+                   coalesce(feedback, '') || CASE WHEN undone_at IS NOT NULL THEN ' (undone)' ELSE '' END, moderator, 2, id
+            FROM endings WHERE pairing_id = $id
+        ) ORDER BY recorded_at, source, id
+        """,
+        {"id": pairing_id},
+    ).df()
+
+
 def pause_member(
     con: duckdb.DuckDBPyConnection, email: str, until: date, *, note: str | None = None, moderator: str = "local"
 ) -> None:
@@ -134,7 +177,8 @@ def _insert(con: duckdb.DuckDBPyConnection, a: dict, b: dict, described: pd.Seri
     now = db.now()
     pairing_id = con.execute(
         "INSERT INTO pairings (a_id, b_id, state, score, reasons, a_teaches_b, b_teaches_a, created_at, "
-        "state_changed_at, moderator, is_demo) VALUES (?, ?, 'proposed', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "state_changed_at, moderator, is_demo, started_on) VALUES (?, ?, 'proposed', ?, ?, ?, ?, ?, ?, ?, ?, "
+        "CAST(? AS DATE)) RETURNING id",
         [
             a["id"],
             b["id"],
@@ -146,8 +190,14 @@ def _insert(con: duckdb.DuckDBPyConnection, a: dict, b: dict, described: pd.Seri
             now,
             moderator,
             bool(a["is_demo"] and b["is_demo"]),
+            now,
         ],
     ).fetchone()[0]
+    con.execute(
+        "INSERT INTO pairing_events (pairing_id, from_state, to_state, happened_on, recorded_at, moderator, note) "
+        "VALUES (?, NULL, 'proposed', CAST(? AS DATE), ?, ?, 'introduced')",
+        [pairing_id, now, now, moderator],
+    )
     con.execute("INSERT INTO open_pair_members VALUES (?, ?), (?, ?)", [a["id"], pairing_id, b["id"], pairing_id])
     con.execute("UPDATE applicants SET requeued_at = NULL WHERE id IN (?, ?)", [a["id"], b["id"]])
     db.audit(con, "confirm_pair", {"pairing_id": pairing_id, "a": a["id"], "b": b["id"]}, moderator=moderator)

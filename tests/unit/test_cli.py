@@ -152,3 +152,52 @@ def test_suggest_confirm_pause_and_never_pair(db_file, tmp_path):
     assert cli(db_file, "never-pair", "g@x.org", "h@x.org").returncode == 0
     bad = cli(db_file, "pause", "g@x.org", "--until", "March")
     assert bad.returncode == 2 and "not a date" in bad.stderr
+
+
+def test_pair_life_on_the_command_line(db_file, tmp_path):
+    export = tmp_path / "p.csv"
+    export.write_text(
+        "Email,Name,Skills you can offer,Skills to learn\na@x.org,Ann A,Go,Rust\nb@x.org,Bo B,Rust,Go\n"
+        "c@x.org,Cy C,SQL,Go\n"
+    )
+    cli(db_file, "import", export, "--status", "accepted")
+    pair_id = json.loads(cli(db_file, "confirm", "a@x.org", "b@x.org", "--json").stdout)["id"]
+    assert cli(db_file, "advance", pair_id, "--to", "trial").returncode == 0
+    assert cli(db_file, "advance", pair_id, "--to", "active").returncode == 0
+    unknown = cli(db_file, "end-pair", pair_id, "--by", "a", "--reason", "bored")
+    assert unknown.returncode == 2 and "time commitment" in unknown.stderr
+    early = cli(db_file, "end-pair", pair_id, "--by", "a", "--reason", "time commitment", "--date", "2001-01-01")
+    assert early.returncode == 2 and "before the pairing started" in early.stderr
+    ended = cli(
+        db_file,
+        "end-pair",
+        pair_id,
+        "--by",
+        "a",
+        "--reason",
+        "Time Commitment",
+        "--feedback",
+        "too busy",
+        "--left-service",
+        "a",
+    )
+    assert ended.returncode == 0, ended.stderr
+    listed = json.loads(cli(db_file, "pairs", "--state", "ended", "--json").stdout)
+    assert listed == [
+        {
+            "id": pair_id,
+            "a": "a@x.org",
+            "b": "b@x.org",
+            "state": "ended",
+            "started": listed[0]["started"],
+            "ended": listed[0]["ended"],
+            "ended_by": "a",
+            "reason": "time commitment",
+            "feedback": "too busy",
+        }
+    ]
+    assert listed[0]["started"] == listed[0]["ended"]
+    people = {p["email"]: p["status"] for p in json.loads(cli(db_file, "applicants", "--json").stdout)}
+    assert people["a@x.org"] == "withdrawn" and people["b@x.org"] == "accepted"
+    assert cli(db_file, "withdraw", "c@x.org", "--reason", "other", "--feedback", "moving").returncode == 0
+    assert json.loads(cli(db_file, "pairs", "--state", "active", "--json").stdout) == []
