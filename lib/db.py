@@ -115,6 +115,18 @@ def audit(con: duckdb.DuckDBPyConnection, action: str, details: dict[str, Any], 
     )
 
 
+def register(con: duckdb.DuckDBPyConnection, name: str, frame) -> None:
+    """Register a DataFrame as a view (DuckDB 2.0 refuses while a fetchone() result is unfinished)."""
+    con.execute("SELECT 1").fetchall()
+    con.register(name, frame)
+
+
+def unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a registered DataFrame view."""
+    con.execute("SELECT 1").fetchall()
+    con.unregister(name)
+
+
 def get_setting(con: duckdb.DuckDBPyConnection, key: str, default: Any = None) -> Any:
     """A stored setting, decoded from JSON, or the default."""
     row = con.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()

@@ -245,7 +245,7 @@ def import_parsed(
         )
     finally:
         # Temp tables go with a rollback or are dropped by _write; a registered frame is not transactional.
-        con.unregister("_import_raw_df")
+        db.unregister(con, "_import_raw_df")
 
 
 def import_rejects(con: duckdb.DuckDBPyConnection, import_id: int) -> pd.DataFrame:
@@ -313,7 +313,7 @@ def _column_of(mapping: dict[str, str | None], header: list[str], name: str) -> 
 
 
 def _write(con, raw, parsed, mapping, meta, *, status, moderator, is_demo, report) -> ImportResult:
-    con.register("_import_raw_df", raw)
+    db.register(con, "_import_raw_df", raw)
     con.execute("CREATE TEMP TABLE _import_raw AS SELECT * FROM _import_raw_df")
     header = parsed.header + [f"Column {i + 1} (no header)" for i in range(len(parsed.header), raw.shape[1] - 1)]
     timestamp_format = _timestamp_format(con, _column_of(mapping, header, "submitted_at"))
@@ -321,9 +321,9 @@ def _write(con, raw, parsed, mapping, meta, *, status, moderator, is_demo, repor
     sql, params = _stage_sql(mapping, header, timestamp_format)
     con.execute(sql, params)
     if experience is not None:
-        con.register("_exp_df", experience)
+        db.register(con, "_exp_df", experience)
         con.execute("UPDATE _stage SET experience_years = e.years FROM _exp_df e WHERE _stage.experience_text = e.text")
-        con.unregister("_exp_df")
+        db.unregister(con, "_exp_df")
     report(0.6, "Comparing with the people already stored")
     now = db.now()
     import_id = con.execute(

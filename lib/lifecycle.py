@@ -37,6 +37,7 @@ def advance(
 ) -> None:
     """Move a pairing forward: to 'trial' (first session agreed) or 'active' (the trial went well)."""
     pair = _pairing(con, pairing_id)
+    pairing_id = pair["id"]
     if to not in _NEXT[pair["state"]]:
         allowed = " or ".join(_NEXT[pair["state"]]) or "nothing (end it instead)"
         raise InvalidInput(f"Pairing {pairing_id} is {pair['state']}; it can move to {allowed}, not to '{to}'.")
@@ -63,7 +64,7 @@ def set_arrangement(
     moderator: str = "local",
 ) -> None:
     """Record an active pair's weekly slot and how they talk, when the moderator knows it."""
-    _pairing(con, pairing_id)
+    pairing_id = _pairing(con, pairing_id)["id"]
     if channel is not None and channel not in CHANNELS:
         raise InvalidInput(f"'{channel}' is not a way to talk; use one of: {', '.join(CHANNELS)}.")
     with db.transaction(con):
@@ -84,6 +85,7 @@ def check_in(
 ) -> None:
     """Note how an open pair is doing ("met 6 times")."""
     pair = _pairing(con, pairing_id)
+    pairing_id = pair["id"]
     if pair["state"] == "ended":
         raise InvalidInput(f"Pairing {pairing_id} has ended; check-ins are for open pairings.")
     when = _day(on, pair)
@@ -139,6 +141,7 @@ def end_pairing(
 ) -> int:
     """Record a drop-out or ending and decide what happens next, in one transaction; returns the ending id."""
     pair = _pairing(con, pairing_id)
+    pairing_id = pair["id"]
     if pair["state"] == "ended":
         raise InvalidInput(f"Pairing {pairing_id} has already ended.")
     if by not in ENDED_BY:
@@ -395,11 +398,13 @@ def _day(on: date | None, pair: dict) -> date:
 
 
 def _pairing(con: duckdb.DuckDBPyConnection, pairing_id: int) -> dict:
-    frame = con.execute("SELECT * FROM pairings WHERE id = ?", [pairing_id]).df()
+    frame = con.execute("SELECT * FROM pairings WHERE id = ?", [int(pairing_id)]).df()
     if frame.empty:
         raise NotFound(f"There is no pairing number {pairing_id}.")
     record = frame.iloc[0].to_dict()
     for key, value in record.items():
+        if hasattr(value, "item") and not isinstance(value, pd.Timestamp):
+            value = record[key] = value.item()
         if value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
             record[key] = None
         elif isinstance(value, pd.Timestamp) and key.endswith("_on"):

@@ -101,7 +101,7 @@ def eligible_members(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def candidates(con: duckdb.DuckDBPyConnection, pool: pd.DataFrame, *, member: int | None = None) -> pd.DataFrame:
     """Mutual candidate pairs (a < b, or member first) with how many skills go each way."""
-    con.register("_pool_ids", pool[["id"]].reset_index(drop=True))
+    db.register(con, "_pool_ids", pool[["id"]].reset_index(drop=True))
     one = "p.m = $member AND q.m <> $member" if member is not None else "p.m < q.m"
     try:
         return con.execute(
@@ -120,7 +120,7 @@ def candidates(con: duckdb.DuckDBPyConnection, pool: pd.DataFrame, *, member: in
             {"member": member} if member is not None else {},
         ).df()
     finally:
-        con.unregister("_pool_ids")
+        db.unregister(con, "_pool_ids")
 
 
 def score(cands: pd.DataFrame, pool: pd.DataFrame, settings: Settings) -> pd.DataFrame:
@@ -380,8 +380,8 @@ def _why_one(m, supply: dict, raw: int, kept: int, best: float | None, settings:
 
 
 def _supply(con: duckdb.DuckDBPyConnection, pool: pd.DataFrame, left: pd.DataFrame) -> dict[int, dict]:
-    con.register("_pool_ids", pool[["id"]].reset_index(drop=True))
-    con.register("_left_ids", left[["id"]].reset_index(drop=True))
+    db.register(con, "_pool_ids", pool[["id"]].reset_index(drop=True))
+    db.register(con, "_left_ids", left[["id"]].reset_index(drop=True))
     try:
         rows = con.execute(
             """
@@ -397,13 +397,13 @@ def _supply(con: duckdb.DuckDBPyConnection, pool: pd.DataFrame, left: pd.DataFra
             """
         ).fetchall()
     finally:
-        con.unregister("_pool_ids")
-        con.unregister("_left_ids")
+        db.unregister(con, "_pool_ids")
+        db.unregister(con, "_left_ids")
     return {m: {"teachers": t, "unmet": unmet or [], "taught": taught or []} for m, t, unmet, taught in rows}
 
 
 def _skills_each_way(con: duckdb.DuckDBPyConnection, pairs: pd.DataFrame) -> pd.DataFrame:
-    con.register("_pairs", pairs.reset_index(drop=True))
+    db.register(con, "_pairs", pairs.reset_index(drop=True))
     try:
         return con.execute(
             """
@@ -421,7 +421,7 @@ def _skills_each_way(con: duckdb.DuckDBPyConnection, pairs: pd.DataFrame) -> pd.
             """
         ).df()
     finally:
-        con.unregister("_pairs")
+        db.unregister(con, "_pairs")
 
 
 def _reasons(row, pool: pd.DataFrame) -> list[str]:

@@ -70,8 +70,8 @@ def ensure_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
         [(fold(a), n, a) for n, _, found in vocabulary.entries for a in [n, *found] if fold(a)],
         columns=["alias_key", "name", "alias"],
     ).drop_duplicates("alias_key")
-    con.register("_vocab", entries)
-    con.register("_vocab_aliases", aliases)
+    db.register(con, "_vocab", entries)
+    db.register(con, "_vocab_aliases", aliases)
     try:
         with db.transaction(con):
             con.execute(
@@ -88,8 +88,8 @@ def ensure_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
             db.set_setting(con, "vocabulary_sha256", vocabulary.digest)
             normalise(con)
     finally:
-        con.unregister("_vocab")
-        con.unregister("_vocab_aliases")
+        db.unregister(con, "_vocab")
+        db.unregister(con, "_vocab_aliases")
 
 
 def normalise(con: duckdb.DuckDBPyConnection, *, everything: bool = False) -> int:
@@ -103,14 +103,14 @@ def normalise(con: duckdb.DuckDBPyConnection, *, everything: bool = False) -> in
     new = sorted({w for w, s in mapping.items() if s is None}, key=lambda w: (fold(w) or w.lower(), w))
     created = _create_member_skills(con, new)
     frame = pd.DataFrame({"raw": words, "skill_id": [mapping[w] or created[_key(w)] for w in words]})
-    con.register("_skill_map", frame)
+    db.register(con, "_skill_map", frame)
     try:
         con.execute(
             "UPDATE applicant_skills SET skill_id = m.skill_id FROM _skill_map m "
             "WHERE applicant_skills.raw = m.raw AND applicant_skills.skill_id IS DISTINCT FROM m.skill_id"
         )
     finally:
-        con.unregister("_skill_map")
+        db.unregister(con, "_skill_map")
     return len(words)
 
 

@@ -24,6 +24,8 @@ NAV = [
     ("pages/3_Skills.py", "Skills", ":material/insights:"),
     ("pages/4_Vocabulary.py", "Skill vocabulary", ":material/spellcheck:"),
     ("pages/5_Matching.py", "Matching", ":material/handshake:"),
+    ("pages/6_Pairs.py", "Pairs", ":material/diversity_3:"),
+    ("pages/7_Audit.py", "Audit log", ":material/history:"),
 ]
 
 

@@ -6,13 +6,7 @@ from streamlit.testing.v1 import AppTest
 from lib import applicants, demo
 from tests.conftest import FIXTURES, ROOT
 
-PAGES = [
-    "pages/1_Import.py",
-    "pages/2_Applicants.py",
-    "pages/3_Skills.py",
-    "pages/4_Vocabulary.py",
-    "pages/5_Matching.py",
-]
+PAGES = [*sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))]
 GOOGLE = (FIXTURES / "csv" / "google_forms_bom.csv").read_bytes()
 
 
@@ -136,3 +130,9 @@ def test_applicants_page_filters_by_stage_and_search(con):
     at.selectbox(key="applicants.stage").set_value("all")
     at.text_input(key="applicants.search").input("kafka").run()
     assert set(frame_with(at, "days_waiting")["email"]) == {"felix@example.org", "amara.okafor@example.com"}
+
+
+def test_sidebar_links_every_page():
+    from lib import ui
+
+    assert sorted(target for target, _, _ in ui.NAV) == sorted(["app.py", *PAGES])

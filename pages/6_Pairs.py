@@ -1,0 +1,179 @@
+"""Pairs: every pairing's state and history; move pairs along, check in, record endings in seconds."""
+
+from datetime import date
+
+import streamlit as st
+
+from lib import lifecycle, pairs, ui
+from lib.errors import MentoringError
+
+page = ui.page_setup("Pairs", ":material/diversity_3:")
+st.title("Pairs")
+
+
+def act(action, done: str) -> None:
+    """Apply one change, say so, and redraw."""
+    try:
+        with page.writing() as cur:
+            action(cur)
+    except MentoringError as exc:
+        ui.show_error(exc)
+    else:
+        st.session_state.pop("pairs.ending", None)
+        st.toast(done)
+        st.rerun()
+
+
+@st.dialog("Record an ending", on_dismiss=lambda: st.session_state.pop("pairs.ending", None))
+def ending_dialog(pair) -> None:
+    """Who ended it, why, what they said, and what happens next: one form."""
+    sides = {"a": pair["a_name"], "b": pair["b_name"], "both": "Both", "moderator": "The moderator"}
+    by = st.radio("Who ended it?", list(sides), format_func=sides.get, horizontal=True, key="end.by")
+    reasons = list(lifecycle.end_reasons(page.con())["label"])
+    reason = st.selectbox("Main reason", reasons, key="end.reason")
+    secondary = st.multiselect("Other reasons (optional)", [r for r in reasons if r != reason], key="end.secondary")
+    feedback = st.text_area("Feedback, in their words", key="end.feedback")
+    source = st.radio(
+        "The feedback came",
+        ["member", "moderator"],
+        horizontal=True,
+        key="end.source",
+        format_func={"member": "from the member directly", "moderator": "through me"}.get,
+    )
+    when = st.date_input("Date", date.today(), key="end.date")
+    left = st.multiselect(
+        "Who left the service altogether? (the others go back into the pool with priority)",
+        ["a", "b"],
+        format_func=sides.get,
+        key="end.left",
+    )
+    if st.button("Record the ending", type="primary", key="end.save"):
+        act(
+            lambda cur: lifecycle.end_pairing(
+                cur,
+                pair["id"],
+                by=by,
+                reason=reason,
+                secondary=secondary,
+                feedback=feedback,
+                feedback_source=source,
+                on=when,
+                left_service=left,
+                moderator=page.moderator,
+            ),
+            "Ending recorded.",
+        )
+
+
+last = lifecycle.last_ending(page.con())
+if last:
+    text, button = st.columns([4, 1], vertical_alignment="center")
+    text.caption(f"Last recorded: {last['kind']} of {last['who']} ({last['reason']}, {last['ended_on']:%d %b %Y}).")
+    if button.button("Undo it", key="pairs.undo", icon=":material/undo:"):
+        act(lambda cur: lifecycle.undo_last_ending(cur, moderator=page.moderator), "Undone.")
+
+state = st.selectbox("State", ["all", *lifecycle.STATES], key="pairs.state")
+table = pairs.list_pairings(page.con(), state=None if state == "all" else state)
+if table.empty:
+    st.info("No pairings yet. Confirm pairs on the Matching page.", icon=":material/info:")
+else:
+    st.dataframe(
+        table,
+        hide_index=True,
+        key="pairs.table",
+        column_order=[
+            "id",
+            "a_name",
+            "b_name",
+            "state",
+            "a_teaches_b",
+            "b_teaches_a",
+            "weeks",
+            "last_change",
+            "reason",
+        ],
+        column_config={
+            "id": "#",
+            "a_name": "Member A",
+            "b_name": "Member B",
+            "state": "State",
+            "a_teaches_b": st.column_config.ListColumn("A teaches B"),
+            "b_teaches_a": st.column_config.ListColumn("B teaches A"),
+            "weeks": st.column_config.NumberColumn("Weeks since start"),
+            "last_change": st.column_config.DatetimeColumn("Last change", format="D MMM YYYY"),
+            "reason": "Ended because",
+        },
+    )
+    ui.download_csv(table, filename="pairs.csv", label="Download pairs (CSV)", key="pairs.download")
+    labels = {int(r.id): f"#{r.id} {r.a_name} + {r.b_name} ({r.state})" for r in table.itertuples()}
+    chosen = st.selectbox(
+        "Open a pairing",
+        list(labels),
+        index=None,
+        format_func=labels.get,
+        key="pairs.pick",
+        placeholder="Choose a pairing to see its history and act on it",
+    )
+    if chosen:
+        pair = table[table["id"] == chosen].iloc[0]
+        st.subheader(labels[chosen])
+        st.dataframe(pairs.pairing_history(page.con(), chosen), hide_index=True, key="pairs.history")
+        if pair["state"] == "proposed":
+            if st.button("Trial session agreed", key="pairs.to_trial"):
+                act(lambda cur: lifecycle.advance(cur, chosen, "trial", moderator=page.moderator), "Moved to trial.")
+        if pair["state"] in ("proposed", "trial"):
+            if st.button("Committed to a weekly hour (active)", key="pairs.to_active"):
+                act(lambda cur: lifecycle.advance(cur, chosen, "active", moderator=page.moderator), "Now active.")
+        if pair["state"] == "active":
+            cols = st.columns(4)
+            day = cols[0].selectbox(
+                "Day",
+                ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+                index=None,
+                key="pairs.slot_day",
+            )
+            time = cols[1].text_input("Time", key="pairs.slot_time", placeholder="18:00")
+            zone = cols[2].text_input("Time zone", key="pairs.slot_zone", placeholder="Europe/Berlin")
+            channel = cols[3].selectbox("How they talk", lifecycle.CHANNELS, index=None, key="pairs.channel")
+            if st.button("Save weekly slot", key="pairs.save_slot"):
+                act(
+                    lambda cur: lifecycle.set_arrangement(
+                        cur,
+                        chosen,
+                        day=day,
+                        time=time or None,
+                        zone=zone or None,
+                        channel=channel,
+                        moderator=page.moderator,
+                    ),
+                    "Saved.",
+                )
+        if pair["state"] != "ended":
+            note = st.text_input("Check-in note", key="pairs.checkin", placeholder="met 6 times, going well")
+            if st.button("Add check-in", key="pairs.add_checkin", disabled=not note):
+                act(lambda cur: lifecycle.check_in(cur, chosen, note, moderator=page.moderator), "Check-in noted.")
+            if st.button("Record a drop-out or ending", key="pairs.end", type="primary", icon=":material/logout:"):
+                st.session_state["pairs.ending"] = chosen
+        if st.session_state.get("pairs.ending") == chosen:
+            ending_dialog(pair)
+
+with st.expander("A member leaves without being in a pair"):
+    email = st.text_input("Member's email", key="withdraw.email")
+    reason = st.selectbox("Reason", list(lifecycle.end_reasons(page.con())["label"]), key="withdraw.reason")
+    feedback = st.text_area("Feedback", key="withdraw.feedback")
+    if st.button("Mark as withdrawn", key="withdraw.save", disabled=not email):
+        act(
+            lambda cur: lifecycle.withdraw(cur, email, reason=reason, feedback=feedback, moderator=page.moderator),
+            f"{email} withdrew.",
+        )
+
+with st.expander("Edit the list of reasons"):
+    new = st.text_input("New reason", key="reasons.new")
+    happy = st.checkbox("A happy ending (the two may be paired again)", key="reasons.happy")
+    if st.button("Add reason", key="reasons.add", disabled=not new):
+        act(lambda cur: lifecycle.add_reason(cur, new, happy=happy, moderator=page.moderator), "Reason added.")
+    hide = st.selectbox(
+        "Hide a reason", list(lifecycle.end_reasons(page.con())["label"]), index=None, key="reasons.hide"
+    )
+    if st.button("Hide it", key="reasons.hide_go", disabled=not hide):
+        act(lambda cur: lifecycle.hide_reason(cur, hide, moderator=page.moderator), "Reason hidden.")

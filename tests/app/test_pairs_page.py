@@ -1,0 +1,76 @@
+"""Pairs page under AppTest: the ending dialog, undo, moves; the partner is back in suggestions."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib import importer, lifecycle, matching, pairs
+from tests.conftest import ROOT, make_csv
+
+HEADER = ["Email", "Name", "Skills you can offer", "What would you like to learn?", "Time zone", "Years of experience"]
+ROWS = [
+    ["a@x.org", "Ann Lee", "Go", "Rust", "UTC", "5"],
+    ["b@x.org", "Bo Kim", "Rust", "Go", "UTC", "5"],
+    ["c@x.org", "Cy Ng", "Go", "Rust", "UTC", "5"],
+]
+
+
+@pytest.fixture
+def pair(con):
+    importer.import_applications(con, make_csv(HEADER, ROWS), filename="p.csv", status="accepted")
+    made = pairs.confirm_pair(con, "a@x.org", "b@x.org")["id"]
+    lifecycle.advance(con, made, "active")
+    return made
+
+
+def _open(pairing_id):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.run()
+    at.switch_page("pages/6_Pairs.py").run()
+    at.selectbox(key="pairs.pick").set_value(pairing_id).run()
+    assert not at.exception
+    return at
+
+
+def test_dialog_records_an_ending_and_the_partner_is_suggested_again(con, pair):
+    at = _open(pair)
+    at.button(key="pairs.end").click().run()
+    at.radio(key="end.by").set_value("a")
+    at.selectbox(key="end.reason").set_value("time commitment")
+    at.text_area(key="end.feedback").input("Too busy with a new job")
+    at.multiselect(key="end.left").set_value(["a"])
+    at.button(key="end.save").click().run()
+    assert not at.exception
+    row = pairs.list_pairings(con).iloc[0]
+    assert (row["state"], row["reason"], row["feedback"]) == ("ended", "time commitment", "Too busy with a new job")
+    table = next(d.value for d in at.dataframe if "weeks" in d.value.columns)
+    assert table.iloc[0]["state"] == "ended"
+    assert list(matching.suggest_partners(con, "b@x.org")["b_email"]) == ["c@x.org"]
+
+
+def test_undo_from_the_page(con, pair):
+    lifecycle.end_pairing(con, pair, by="b", reason="other")
+    at = _open(pair)
+    at.button(key="pairs.undo").click().run()
+    assert pairs.list_pairings(con).iloc[0]["state"] == "active"
+
+
+def test_moves_and_check_ins_from_the_page(con, pair):
+    lifecycle.end_pairing(con, pair, by="b", reason="goals met")
+    second = pairs.confirm_pair(con, "a@x.org", "b@x.org")["id"]
+    at = _open(second)
+    at.button(key="pairs.to_trial").click().run()
+    at.text_input(key="pairs.checkin").input("first half went well").run()
+    at.button(key="pairs.add_checkin").click().run()
+    history = pairs.pairing_history(con, second)
+    assert list(history["what"]) == ["moved to proposed", "moved to trial", "check-in"]
+
+
+def test_ending_with_an_impossible_date_is_refused_in_the_dialog(con, pair):
+    from datetime import date, timedelta
+
+    at = _open(pair)
+    at.button(key="pairs.end").click().run()
+    at.date_input(key="end.date").set_value(date.today() - timedelta(days=900))
+    at.button(key="end.save").click().run()
+    assert "before the pairing started" in at.error[0].value
+    assert pairs.list_pairings(con).iloc[0]["state"] == "active"
