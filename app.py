@@ -2,14 +2,30 @@
 
 import streamlit as st
 
-from lib import applicants, demo, ui
+from lib import applicants, attention, demo, lifecycle, ui
 from lib.errors import MentoringError
 
 page = ui.page_setup("Home", ":material/home:")
 con = page.con()
 summary = applicants.home_summary(con)
-
 st.title("Peer mentoring: today")
+
+
+def go(target: str, key: str, value) -> None:
+    """Open another page with one of its widgets already set."""
+    st.session_state[key] = value
+    st.switch_page(target)
+
+
+def advance(pairing_id: int, to: str) -> None:
+    try:
+        with page.writing() as cur:
+            lifecycle.advance(cur, pairing_id, to, moderator=page.moderator)
+    except MentoringError as exc:
+        ui.show_error(exc)
+    else:
+        st.rerun()
+
 
 if summary["total"] == 0:
     st.info(
@@ -30,23 +46,57 @@ if summary["total"] == 0:
             st.rerun()
     st.stop()
 
+st.subheader("Needs attention")
+limits = attention.thresholds(con)
+for kind, frame in attention.needs_attention(con).items():
+    title = attention.TITLES[kind].format(**limits)
+    with st.expander(f"{title}: **{len(frame)}**", expanded=0 < len(frame) <= 5):
+        if frame.empty:
+            st.caption("Nothing here.")
+        for row in frame.head(10).itertuples():
+            text, first, second = st.columns([4, 1, 1], vertical_alignment="center")
+            if kind in ("no_trial", "no_outcome", "no_checkin"):
+                text.write(f"#{row.id} {row.a_name} + {row.b_name}: {row.days} days")
+                with first.popover("Nudge", icon=":material/mail:"):
+                    st.code(attention.nudge_text(kind, row._asdict()), language=None, wrap_lines=True)
+                if kind == "no_trial" and second.button("Trial agreed", key=f"home.trial.{row.id}"):
+                    advance(row.id, "trial")
+                elif kind == "no_outcome" and second.button("Went well", key=f"home.active.{row.id}"):
+                    advance(row.id, "active")
+                elif kind == "no_checkin" and second.button("Open", key=f"home.pair.{row.id}"):
+                    go("pages/6_Pairs.py", "pairs.pick", row.id)
+            elif kind in ("left_behind", "waiting"):
+                text.write(f"{row.name} ({row.email}): waiting {row.days} days since acceptance")
+                if first.button("Find a partner", key=f"home.{kind}.{row.id}"):
+                    go("pages/5_Matching.py", "match.member", row.email)
+            else:
+                text.write(f"{row.name} ({row.email}): applied {row.days} days ago")
+                if first.button("Open", key=f"home.screen.{row.id}"):
+                    go("pages/2_Applicants.py", "applicants.search", row.email)
+        if len(frame) > 10:
+            st.caption(f"... and {len(frame) - 10} more.")
+
 st.subheader("Screening")
 counts = applicants.stage_counts(con)
 for column, row in zip(st.columns(len(counts)), counts.itertuples()):
     column.metric(row.stage.capitalize(), row.count, help=applicants.STAGE_HELP[row.stage])
-
 last = summary["last_import"]
 if last:
     st.write(
         f"**{last['inserted']} new** and {last['updated']} updated applications in the last import "
         f"({last['filename']}, {last['imported_at']:%d %b %Y %H:%M}); {last['rejected']} rows rejected."
     )
-if summary["unscreened_overdue"]:
-    st.warning(
-        f"{summary['unscreened_overdue']} applications have waited more than 7 days for screening.",
-        icon=":material/schedule:",
-    )
-st.page_link("pages/2_Applicants.py", label="Go to applicants", icon=":material/group:")
+
+with st.expander("Thresholds for these lists"):
+    cols = st.columns(len(limits))
+    chosen = {
+        k: cols[i].number_input(k.replace("_", " ").capitalize(), 1, 365, int(v), key=f"home.limit.{k}")
+        for i, (k, v) in enumerate(limits.items())
+    }
+    if st.button("Save thresholds", key="home.save_limits"):
+        with page.writing() as cur:
+            attention.save_thresholds(cur, chosen, moderator=page.moderator)
+        st.rerun()
 
 if summary["demo"]:
     st.divider()

@@ -13,8 +13,9 @@ import random
 from datetime import timedelta
 
 import duckdb
+import pandas as pd
 
-from lib import db, importer
+from lib import db, demo_history, importer
 
 DEMO_SIZE = 320
 _SEED = 20261128
@@ -119,7 +120,8 @@ def load_demo(con: duckdb.DuckDBPyConnection, *, size: int = DEMO_SIZE, moderato
         )
         ids = [r[0] for r in con.execute("SELECT id FROM applicants WHERE is_demo ORDER BY applied_at DESC").fetchall()]
         _place_in_stages(con, ids, rng, moderator)
-        db.audit(con, "load_demo", {"applicants": result.inserted}, moderator=moderator)
+        made = demo_history.add_history(con, rng, moderator)
+        db.audit(con, "load_demo", {"applicants": result.inserted, "pairings": made}, moderator=moderator)
     return result.inserted
 
 
@@ -139,6 +141,10 @@ def has_demo(con: duckdb.DuckDBPyConnection) -> bool:
 def _delete_demo(con: duckdb.DuckDBPyConnection) -> int:
     demo_ids = "SELECT id FROM applicants WHERE is_demo"
     count = con.execute("SELECT count(*) FROM applicants WHERE is_demo").fetchone()[0]
+    demo_pairs = f"SELECT id FROM pairings WHERE a_id IN ({demo_ids}) OR b_id IN ({demo_ids})"
+    for table in ("pairing_events", "pairing_checkins", "endings"):
+        con.execute(f"DELETE FROM {table} WHERE pairing_id IN ({demo_pairs})")
+    con.execute(f"DELETE FROM endings WHERE applicant_id IN ({demo_ids})")
     con.execute(f"DELETE FROM open_pair_members WHERE applicant_id IN ({demo_ids})")
     con.execute(f"DELETE FROM pairings WHERE a_id IN ({demo_ids}) OR b_id IN ({demo_ids})")
     con.execute(f"DELETE FROM member_pauses WHERE applicant_id IN ({demo_ids})")
@@ -179,12 +185,17 @@ def _place_in_stages(con: duckdb.DuckDBPyConnection, ids: list[int], rng: random
     applied = dict(con.execute("SELECT id, applied_at FROM applicants WHERE is_demo").fetchall())
     now = db.now()
     when = {i: min(now, applied[i] + timedelta(days=rng.randint(2, 20))) for i, _, _ in rows}
-    con.executemany(
-        "UPDATE applicants SET status = ?, decline_reason = ?, status_changed_at = ? WHERE id = ?",
-        [[stage, reason, when[i], i] for i, stage, reason in rows],
-    )
-    con.executemany(
-        "INSERT INTO status_history (applicant_id, from_status, to_status, reason, changed_at, moderator) "
-        "VALUES (?, 'applied', ?, ?, ?, ?)",
-        [[i, stage, reason, when[i], moderator] for i, stage, reason in rows],
-    )
+    frame = pd.DataFrame(rows, columns=["id", "stage", "reason"]).assign(changed=[when[i] for i, _, _ in rows])
+    db.register(con, "_demo_stages", frame)
+    try:
+        con.execute(
+            "UPDATE applicants SET status = s.stage, decline_reason = s.reason, status_changed_at = s.changed "
+            "FROM _demo_stages s WHERE applicants.id = s.id"
+        )
+        con.execute(
+            "INSERT INTO status_history (applicant_id, from_status, to_status, reason, changed_at, moderator) "
+            "SELECT id, 'applied', stage, reason, changed, ? FROM _demo_stages ORDER BY id",
+            [moderator],
+        )
+    finally:
+        db.unregister(con, "_demo_stages")

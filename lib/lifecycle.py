@@ -243,6 +243,13 @@ def undo_last_ending(con: duckdb.DuckDBPyConnection, *, moderator: str = "local"
     if row is None:
         raise InvalidInput("There is no recorded ending to undo.")
     ending_id, pairing_id, previous = row[0], row[1], json.loads(row[2])
+    taken = con.execute(
+        "SELECT a.name FROM open_pair_members o JOIN applicants a ON a.id = o.applicant_id "
+        "WHERE list_contains(?, o.applicant_id)",
+        [previous.get("open_members", [])],
+    ).fetchall()
+    if taken:
+        raise InvalidInput(f"{taken[0][0]} has been paired again since; end that pairing before undoing this ending.")
     with db.transaction(con):
         _restore(con, previous)
         con.execute("UPDATE endings SET undone_at = ? WHERE id = ?", [db.now(), ending_id])

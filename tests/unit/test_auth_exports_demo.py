@@ -71,3 +71,22 @@ def test_demo_community_is_varied():
     assert len({r["Time zone"] for r in rows}) > 10
     assert len({s.strip() for r in rows for s in r["Skills you can offer"].split(",")}) > 60
     assert len({r["Email Address"] for r in rows}) == len(rows)
+
+
+def test_demo_has_a_realistic_year_of_pairings(con):
+    demo.load_demo(con)
+    reasons = con.execute("SELECT reason, count(*) AS n FROM endings GROUP BY 1 ORDER BY n DESC").fetchall()
+    assert reasons[0][0] == "time commitment" and len(reasons) >= 6
+    weeks = [
+        w
+        for (w,) in con.execute(
+            "SELECT date_diff('week', started_on, ended_on) FROM pairings WHERE state = 'ended'"
+        ).fetchall()
+    ]
+    assert sum(w <= 6 for w in weeks) > len(weeks) / 2 and max(weeks) >= 16
+    open_rows = con.execute("SELECT count(*) FROM open_pair_members").fetchone()[0]
+    open_pairs = con.execute("SELECT count(*) FROM pairings WHERE state <> 'ended'").fetchone()[0]
+    assert open_rows == 2 * open_pairs > 0
+    assert con.execute("SELECT count(*) FROM endings WHERE feedback IS NOT NULL").fetchone()[0] > 50
+    span = con.execute("SELECT date_diff('day', min(started_on), max(started_on)) FROM pairings").fetchone()[0]
+    assert span > 300
