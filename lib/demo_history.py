@@ -212,6 +212,13 @@ def _end(
         [ended_on, by, reason, pd.Timestamp(ended_on).to_pydatetime(), kind, pairing_id],
     )
     event = _event(con, pairing_id, state_before, "ended", ended_on, moderator, reason)
+    members = [int(edge.a), int(edge.b)]
+    before = [
+        [i, status, str(changed), None if requeued is None else str(requeued)]
+        for i, status, changed, requeued in con.execute(
+            "SELECT id, status, status_changed_at, requeued_at FROM applicants WHERE list_contains(?, id)", [members]
+        ).fetchall()
+    ]
     added_history = []
     for side in left:
         member = int(edge.a if side == "a" else edge.b)

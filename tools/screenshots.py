@@ -18,6 +18,8 @@ PAGES = {
     "skills": "Skills",
     "vocabulary": "Vocabulary",
     "matching": "Matching",
+    "pairs": "Pairs",
+    "audit": "Audit",
 }
 
 

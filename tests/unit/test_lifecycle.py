@@ -153,3 +153,23 @@ def test_audit_log_has_one_row_per_action(con, pair):
     lifecycle.undo_last_ending(con)
     actions = [r[0] for r in con.execute("SELECT action FROM audit_log ORDER BY id").fetchall()][start:]
     assert actions == ["advance_pair", "check_in", "record_ending", "undo_ending"]
+
+
+def test_undoing_the_demos_last_ending_restores_it_or_says_why_not(con):
+    from lib import demo
+
+    demo.load_demo(con)
+    last = lifecycle.last_ending(con)
+    try:
+        lifecycle.undo_last_ending(con)
+    except InvalidInput as exc:
+        assert "paired again since" in str(exc)
+    else:
+        (state,) = con.execute("SELECT state FROM pairings WHERE id = ?", [last["pairing_id"]]).fetchone()
+        assert state != "ended"
+        assert (
+            con.execute("SELECT count(*) FROM open_pair_members WHERE pairing_id = ?", [last["pairing_id"]]).fetchone()[
+                0
+            ]
+            == 2
+        )
