@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from lib import applicants, auth, coverage, db, demo, importer, lifecycle, matching, pairs, skills
+from lib import analytics, applicants, auth, coverage, db, demo, importer, lifecycle, matching, pairs, skills
 from lib.errors import MentoringError
 
 MODERATOR = "cli"
@@ -126,6 +126,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--reason", required=True)
     p.add_argument("--feedback")
     p.set_defaults(run=_withdraw)
+
+    p = sub.add_parser("report", help="reports: dropouts")
+    p.add_argument("what", choices=["dropouts"])
+    p.add_argument("--from", dest="start", type=_date, help="YYYY-MM-DD")
+    p.add_argument("--to", dest="end", type=_date, help="YYYY-MM-DD")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_report)
 
     sub.add_parser("hash-password", help="print a password hash for secrets.toml")
     return parser
@@ -305,6 +312,18 @@ def _end_pair(con, args) -> int:
 def _withdraw(con, args) -> int:
     lifecycle.withdraw(con, args.email, reason=args.reason, feedback=args.feedback, moderator=MODERATOR)
     print(f"{args.email} has withdrawn from the service.")
+    return 0
+
+
+def _report(con, args) -> int:
+    report = analytics.dropout_report(con, start=args.start, end=args.end)
+    if args.json:
+        print(json.dumps(report))
+        return 0
+    median = "no median yet" if report["median_weeks"] is None else f"median {report['median_weeks']:.1f} weeks"
+    print(f"{report['pairs']} pairs, {report['ended']} ended, {report['active']} active; {median}.")
+    for r in report["reasons"]:
+        print(f"  {r['reason']:<32} {r['count']:>5}  {r['share']:.0%}")
     return 0
 
 

@@ -83,3 +83,127 @@ def to_png(chart: alt.TopLevelMixin) -> bytes:
 def to_svg(chart: alt.TopLevelMixin) -> str:
     """The chart as an SVG, rendered offline."""
     return vl_convert.vegalite_to_svg(chart.to_json())
+
+
+def reasons_chart(detail: pd.DataFrame, *, split: str = "ended_by") -> alt.Chart:
+    """Endings per reason as horizontal bars, coloured by who ended them (or by kind)."""
+    titles = {"ended_by": "Who ended it", "kind": "Kind"}
+    totals = detail.groupby("reason")["count"].sum().sort_values(ascending=False)
+    return (
+        alt.Chart(detail, title=f"Why pairs end: endings per reason, by {titles[split].lower()}")
+        .mark_bar()
+        .encode(
+            y=alt.Y("reason:N", sort=list(totals.index), title=None),
+            x=alt.X("sum(count):Q", title="Endings (count)", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color(f"{split}:N", title=titles[split], legend=alt.Legend(orient="top")),
+            tooltip=[
+                alt.Tooltip("reason:N", title="Reason"),
+                alt.Tooltip(f"{split}:N", title=titles[split]),
+                alt.Tooltip("sum(count):Q", title="Endings"),
+                alt.Tooltip("sum(share):Q", title="Share", format=".0%"),
+            ],
+        )
+        .properties(height=max(160, 28 * len(totals)))
+    )
+
+
+def reasons_by_month_chart(months: pd.DataFrame) -> alt.Chart:
+    """Endings per month, stacked by reason."""
+    return (
+        alt.Chart(months, title="Endings per month, by reason")
+        .mark_bar()
+        .encode(
+            x=alt.X("yearmonth(month):T", title="Month"),
+            y=alt.Y("sum(count):Q", title="Endings (count)", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color("reason:N", title="Reason", legend=alt.Legend(orient="right")),
+            tooltip=[
+                alt.Tooltip("yearmonth(month):T", title="Month"),
+                alt.Tooltip("reason:N", title="Reason"),
+                alt.Tooltip("sum(count):Q", title="Endings"),
+            ],
+        )
+        .properties(height=280)
+    )
+
+
+def retention_chart(curves: pd.DataFrame) -> alt.Chart:
+    """Kaplan-Meier curves: the share of pairs still going after N weeks, one line per group."""
+    return (
+        alt.Chart(curves, title="How long pairs last: share still going after N weeks (Kaplan-Meier)")
+        .mark_line(interpolate="step-after", point=True)
+        .encode(
+            x=alt.X("weeks:Q", title="Weeks since the pair was introduced"),
+            y=alt.Y(
+                "survival:Q",
+                title="Pairs still going (share)",
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            color=alt.Color("group:N", title="Group", legend=alt.Legend(orient="top")),
+            tooltip=[
+                alt.Tooltip("group:N", title="Group"),
+                alt.Tooltip("weeks:Q", title="Week", format=".1f"),
+                alt.Tooltip("survival:Q", title="Still going", format=".0%"),
+                alt.Tooltip("at_risk:Q", title="Pairs still going before"),
+                alt.Tooltip("ended:Q", title="Ended here"),
+            ],
+        )
+        .properties(height=300)
+    )
+
+
+def funnel_chart(totals: pd.DataFrame) -> alt.Chart:
+    """Members reaching each stage, from application to still active after 12 weeks."""
+    base = alt.Chart(totals)
+    bars = base.mark_bar(color="#2f6f8f").encode(
+        y=alt.Y("stage:N", sort=list(totals["stage"]), title=None),
+        x=alt.X("members:Q", title="Members (count)"),
+        tooltip=[
+            alt.Tooltip("stage:N", title="Stage"),
+            alt.Tooltip("members:Q", title="Members"),
+            alt.Tooltip("conversion:Q", title="From the stage before", format=".0%"),
+        ],
+    )
+    labels = base.mark_text(align="left", dx=4).encode(
+        y=alt.Y("stage:N", sort=list(totals["stage"])),
+        x="members:Q",
+        text=alt.Text("conversion:Q", format=".0%"),
+    )
+    return (bars + labels).properties(
+        title="Funnel: members reaching each stage (labels: conversion from the stage before)", height=260
+    )
+
+
+def waiting_chart(waits: pd.DataFrame) -> alt.Chart:
+    """How many days members waited for a partner, first match and after a drop-out."""
+    return (
+        alt.Chart(waits, title="Waiting for a partner (days)")
+        .mark_bar(opacity=0.8)
+        .encode(
+            x=alt.X("days:Q", bin=alt.Bin(maxbins=30), title="Days waited"),
+            y=alt.Y("count():Q", title="Members (count)", stack=None),
+            color=alt.Color("kind:N", title=None, legend=alt.Legend(orient="top")),
+            tooltip=[alt.Tooltip("kind:N", title="Kind"), alt.Tooltip("count():Q", title="Members")],
+        )
+        .properties(height=260)
+    )
+
+
+def skill_outcomes_chart(table: pd.DataFrame) -> alt.Chart:
+    """Median weeks pairs lasted per skill exchanged, for skills with enough pairs."""
+    shown = table[table["enough"] & table["median_weeks"].notna()].head(25)
+    return (
+        alt.Chart(shown, title="Median weeks pairs lasted, by skill exchanged (skills with 5+ pairs)")
+        .mark_bar(color="#2f6f8f")
+        .encode(
+            y=alt.Y("skill:N", sort="-x", title=None),
+            x=alt.X("median_weeks:Q", title="Median weeks lasted"),
+            tooltip=[
+                alt.Tooltip("skill:N", title="Skill"),
+                alt.Tooltip("pairs:Q", title="Pairs"),
+                alt.Tooltip("ended:Q", title="Ended"),
+                alt.Tooltip("median_weeks:Q", title="Median weeks", format=".1f"),
+            ],
+        )
+        .properties(height=max(160, 22 * len(shown)))
+    )

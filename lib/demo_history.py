@@ -244,7 +244,7 @@ def _end(
             ],
         )
     previous = {
-        "applicants": [],
+        "applicants": before,
         "pairing": {
             "id": pairing_id,
             "state": state_before,

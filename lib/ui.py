@@ -25,6 +25,7 @@ NAV = [
     ("pages/4_Vocabulary.py", "Skill vocabulary", ":material/spellcheck:"),
     ("pages/5_Matching.py", "Matching", ":material/handshake:"),
     ("pages/6_Pairs.py", "Pairs", ":material/diversity_3:"),
+    ("pages/8_Analytics.py", "Analytics", ":material/monitoring:"),
     ("pages/7_Audit.py", "Audit log", ":material/history:"),
 ]
 

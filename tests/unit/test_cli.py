@@ -201,3 +201,21 @@ def test_pair_life_on_the_command_line(db_file, tmp_path):
     assert people["a@x.org"] == "withdrawn" and people["b@x.org"] == "accepted"
     assert cli(db_file, "withdraw", "c@x.org", "--reason", "other", "--feedback", "moving").returncode == 0
     assert json.loads(cli(db_file, "pairs", "--state", "active", "--json").stdout) == []
+
+
+def test_report_dropouts_json(db_file):
+    cli(db_file, "demo")
+    run = cli(db_file, "report", "dropouts", "--json")
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    assert set(report) == {"pairs", "ended", "active", "reasons", "median_weeks"}
+    assert report["reasons"][0]["reason"] == "time commitment" and set(report["reasons"][0]) == {
+        "reason",
+        "count",
+        "share",
+    }
+    assert abs(sum(r["share"] for r in report["reasons"]) - 1) < 0.01 and report["ended"] <= report["pairs"]
+    window = json.loads(cli(db_file, "report", "dropouts", "--from", "2099-01-01", "--json").stdout)
+    assert window == {"pairs": 0, "ended": 0, "active": 0, "reasons": [], "median_weeks": None}
+    bad = cli(db_file, "report", "dropouts", "--to", "yesterday")
+    assert bad.returncode == 2 and "not a date" in bad.stderr

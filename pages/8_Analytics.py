@@ -1,0 +1,102 @@
+"""Analytics: why and when pairs end, how long they last, and how the community grows."""
+
+import streamlit as st
+
+from lib import analytics, charts, skills, ui
+
+page = ui.page_setup("Analytics", ":material/monitoring:")
+st.title("Analytics")
+st.caption("Counts sit beside every share; groups of fewer than 10 pairs are called too few to tell.")
+
+
+def numbers(chart, frame, name: str) -> None:
+    """The chart, and its numbers one click away."""
+    st.altair_chart(chart, width="stretch")
+    with st.expander("Numbers"):
+        st.dataframe(frame, hide_index=True)
+        ui.chart_downloads(chart, frame, name=name, key=f"analytics.{name}")
+
+
+cols = st.columns([2, 2, 1, 1])
+period = cols[0].date_input("Period", value=(), key="analytics.period", help="Leave empty for all time")
+skill = cols[1].selectbox(
+    "Skill exchanged",
+    skills.skill_names(page.con(), in_use=True),
+    index=None,
+    key="analytics.skill",
+    placeholder="Any skill",
+)
+exp_gap = cols[2].number_input("Max years apart", 0.0, 50.0, None, 1.0, key="analytics.exp_gap", placeholder="any")
+tz_gap = cols[3].number_input("Max hours apart", 0.0, 24.0, None, 1.0, key="analytics.tz_gap", placeholder="any")
+start, end = (tuple(period) + (None, None))[:2] if period else (None, None)
+filters = analytics.Filters(start=start, end=end, skill=skill, max_experience_gap=exp_gap, max_timezone_gap=tz_gap)
+
+st.header("Why pairs end")
+detail = analytics.dropout_reasons(page.con(), filters)
+if detail.empty:
+    st.info("No endings recorded for these filters yet. Endings are recorded on the Pairs page.")
+else:
+    totals = analytics.reason_totals(page.con(), filters)
+    top = totals.iloc[0]
+    st.write(
+        f"**{int(totals['count'].sum())} endings**; the most common reason is **{top['reason']}** "
+        f"({int(top['count'])}, {top['share']:.0%})."
+    )
+    numbers(charts.reasons_chart(detail), detail, "reasons_by_who")
+    numbers(charts.reasons_chart(detail, split="kind"), detail, "reasons_by_kind")
+    numbers(
+        charts.reasons_by_month_chart(analytics.reasons_by_month(page.con(), filters)),
+        analytics.reasons_by_month(page.con(), filters),
+        "reasons_by_month",
+    )
+
+st.header("What people said")
+left, right = st.columns(2)
+reason = left.selectbox(
+    "Reason",
+    sorted(detail["reason"].unique()) if not detail.empty else [],
+    index=None,
+    key="analytics.fb_reason",
+    placeholder="Any reason",
+)
+keyword = right.text_input("Contains", key="analytics.fb_keyword", placeholder="for example: busy")
+said = analytics.feedback(page.con(), filters, reason=reason, keyword=keyword)
+st.dataframe(
+    said,
+    hide_index=True,
+    key="analytics.feedback",
+    column_config={"feedback": st.column_config.TextColumn("Feedback", width="large")},
+)
+st.caption(f"{len(said)} feedback texts.")
+
+st.header("How long pairs last")
+factor = st.selectbox("Split by", list(analytics.FACTORS), format_func=analytics.FACTORS.get, key="analytics.factor")
+curves = analytics.retention(page.con(), filters, factor=factor)
+summary = analytics.retention_summary(curves)
+st.dataframe(summary, hide_index=True, key="analytics.retention_summary")
+drawable = curves[curves["group"].isin(summary[summary["pairs"] >= analytics.MIN_GROUP]["group"])]
+if drawable.empty:
+    st.info("Too few pairs to tell: a curve needs at least 10 pairs in a group.")
+else:
+    numbers(charts.retention_chart(drawable), drawable, "retention")
+
+st.header("Funnel")
+months = analytics.funnel(page.con())
+numbers(charts.funnel_chart(analytics.funnel_totals(months)), months, "funnel_by_month")
+
+st.header("Waiting for a partner")
+waits = analytics.waiting_times(page.con())
+if waits.empty:
+    st.info("Nobody has been matched yet.")
+else:
+    medians = waits.groupby("kind")["days"].agg(["count", "median"]).reset_index()
+    st.dataframe(medians, hide_index=True, key="analytics.waiting_summary")
+    numbers(charts.waiting_chart(waits), waits, "waiting")
+
+st.header("Skills and outcomes")
+outcomes = analytics.skill_outcomes(page.con(), filters)
+if outcomes["enough"].any():
+    numbers(charts.skill_outcomes_chart(outcomes), outcomes, "skill_outcomes")
+else:
+    st.info("Too few pairs per skill to tell yet (5 pairs per skill needed).")
+    st.dataframe(outcomes, hide_index=True)
