@@ -15,6 +15,8 @@ test: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m benchmarks.import_csv
 	$(BIN)/python -m benchmarks.skills
+	$(BIN)/python -m benchmarks.matching
+	$(BIN)/python -m benchmarks.analytics
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -40,59 +40,49 @@ class Filters:
 
 def pair_facts(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pd.DataFrame:
     """One row per pairing with its dates, outcome, gaps and skills, after the skill and gap filters."""
-    facts = con.execute(
-        """
-        SELECT p.id, p.state, p.started_on, p.trial_on, p.active_on, p.ended_on, p.ended_by, p.end_reason,
-               p.trial_outcome, a.timezone AS tz_a, b.timezone AS tz_b,
-               abs(a.experience_years - b.experience_years) AS experience_gap,
-               CAST(p.a_teaches_b AS VARCHAR[]) AS a_teaches_b, CAST(p.b_teaches_a AS VARCHAR[]) AS b_teaches_a,
-               k.category AS skill_area
-        FROM pairings p JOIN applicants a ON a.id = p.a_id JOIN applicants b ON b.id = p.b_id
-        LEFT JOIN skills k ON k.name = CAST(p.a_teaches_b AS VARCHAR[])[1] AND k.merged_into IS NULL
-        """
-    ).df()
-    facts["timezone_gap"] = _timezone_gaps(facts["tz_a"], facts["tz_b"])
-    return _filter(facts.drop(columns=["tz_a", "tz_b"]), filters or Filters())
+    return _query(con, filters, "SELECT * FROM facts ORDER BY id")
 
 
 def dropout_reasons(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pd.DataFrame:
     """Endings per reason, split by who ended it and by kind (trial no-go or ended active pair)."""
-    return _with_facts(
+    detail = _query(
         con,
         filters,
-        """
+        f"""
         SELECT e.reason, e.kind, coalesce(e.ended_by, 'member') AS ended_by, count(*) AS count
-        FROM endings e JOIN _facts f ON f.id = e.pairing_id
-        WHERE e.undone_at IS NULL AND e.kind IN ('ended', 'no-go') AND {dates}
-        GROUP BY ALL ORDER BY count DESC, e.reason
+        FROM endings e JOIN facts f ON f.id = e.pairing_id
+        WHERE e.undone_at IS NULL AND e.kind IN ('ended', 'no-go') AND {_dates("e.ended_on", filters)}
+        GROUP BY ALL ORDER BY count DESC, e.reason, e.kind, ended_by
     """,
-        "e.ended_on",
-    ).assign(share=lambda f: (f["count"] / max(f["count"].sum(), 1)).round(3))
+    )
+    return detail.assign(share=(detail["count"] / max(detail["count"].sum(), 1)).round(3))
 
 
 def reason_totals(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pd.DataFrame:
     """Endings per main reason with count and share, most common first."""
-    detail = dropout_reasons(con, filters)
-    totals = (
-        detail.groupby("reason", as_index=False)["count"]
-        .sum()
-        .sort_values(["count", "reason"], ascending=[False, True])
+    totals = _query(
+        con,
+        filters,
+        f"""
+        SELECT e.reason, count(*) AS count FROM endings e JOIN facts f ON f.id = e.pairing_id
+        WHERE e.undone_at IS NULL AND e.kind IN ('ended', 'no-go') AND {_dates("e.ended_on", filters)}
+        GROUP BY e.reason ORDER BY count DESC, e.reason
+    """,
     )
-    return totals.assign(share=(totals["count"] / max(totals["count"].sum(), 1)).round(3)).reset_index(drop=True)
+    return totals.assign(share=(totals["count"] / max(totals["count"].sum(), 1)).round(3))
 
 
 def reasons_by_month(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pd.DataFrame:
     """Endings per month and reason, for a stacked chart over time."""
-    return _with_facts(
+    return _query(
         con,
         filters,
-        """
+        f"""
         SELECT CAST(date_trunc('month', e.ended_on) AS DATE) AS month, e.reason, e.kind, count(*) AS count
-        FROM endings e JOIN _facts f ON f.id = e.pairing_id
-        WHERE e.undone_at IS NULL AND e.kind IN ('ended', 'no-go') AND {dates}
-        GROUP BY ALL ORDER BY month, e.reason
+        FROM endings e JOIN facts f ON f.id = e.pairing_id
+        WHERE e.undone_at IS NULL AND e.kind IN ('ended', 'no-go') AND {_dates("e.ended_on", filters)}
+        GROUP BY ALL ORDER BY month, e.reason, e.kind
     """,
-        "e.ended_on",
     )
 
 
@@ -102,30 +92,28 @@ def feedback(
     *,
     reason: str | None = None,
     keyword: str | None = None,
+    limit: int = 500,
 ) -> pd.DataFrame:
     """What people said when pairs ended or members withdrew, newest first, with the pair and date."""
-    facts = pair_facts(con, filters)
-    db.register(con, "_facts", facts[["id"]])
-    try:
-        return con.execute(
-            f"""
-            SELECT e.ended_on AS date, e.reason, e.kind,
-                   coalesce(pa.name || ' + ' || pb.name, m.name) AS who, e.feedback, e.feedback_source AS source
-            FROM endings e
-            LEFT JOIN pairings p ON p.id = e.pairing_id
-            LEFT JOIN applicants pa ON pa.id = p.a_id LEFT JOIN applicants pb ON pb.id = p.b_id
-            LEFT JOIN applicants m ON m.id = e.applicant_id
-            WHERE e.undone_at IS NULL AND e.feedback IS NOT NULL
-              AND (e.pairing_id IS NULL OR e.pairing_id IN (SELECT id FROM _facts))
-              AND ($reason IS NULL OR e.reason = $reason)
-              AND ($keyword IS NULL OR e.feedback ILIKE $keyword)
-              AND {_dates("e.ended_on", filters)}
-            ORDER BY e.ended_on DESC, e.id DESC
-            """,
-            {"reason": reason, "keyword": f"%{keyword.strip()}%" if keyword and keyword.strip() else None},
-        ).df()
-    finally:
-        db.unregister(con, "_facts")
+    return _query(
+        con,
+        filters,
+        f"""
+        SELECT e.ended_on AS date, e.reason, e.kind, coalesce(pa.name || ' + ' || pb.name, m.name) AS who,
+               e.feedback, e.feedback_source AS source
+        FROM endings e
+        LEFT JOIN pairings p ON p.id = e.pairing_id
+        LEFT JOIN applicants pa ON pa.id = p.a_id LEFT JOIN applicants pb ON pb.id = p.b_id
+        LEFT JOIN applicants m ON m.id = e.applicant_id
+        WHERE e.undone_at IS NULL AND e.feedback IS NOT NULL
+          AND (e.pairing_id IS NULL OR e.pairing_id IN (SELECT id FROM facts))
+          AND ($reason IS NULL OR e.reason = $reason)
+          AND ($keyword IS NULL OR e.feedback ILIKE $keyword)
+          AND {_dates("e.ended_on", filters)}
+        ORDER BY e.ended_on DESC, e.id DESC LIMIT $limit
+    """,
+        {"reason": reason, "keyword": f"%{keyword.strip()}%" if keyword and keyword.strip() else None, "limit": limit},
+    )
 
 
 def retention(con: duckdb.DuckDBPyConnection, filters: Filters | None = None, *, factor: str = "none") -> pd.DataFrame:
@@ -133,41 +121,27 @@ def retention(con: duckdb.DuckDBPyConnection, filters: Filters | None = None, *,
 
     Pairs still going are censored at today. Columns: group, weeks, at_risk, ended, survival, pairs.
     """
-    facts = pair_facts(con, filters)
-    facts = facts[_in_dates(facts["started_on"], filters)]
-    today = pd.Timestamp(db.now().date())
-    durations = (pd.to_datetime(facts["ended_on"]).fillna(today) - pd.to_datetime(facts["started_on"])).dt.days / 7
-    data = pd.DataFrame(
-        {"group": _groups(facts, factor), "weeks": durations.round(3), "ended": facts["state"].eq("ended").astype(int)}
-    )
-    curves = [
-        kaplan_meier(part["weeks"], part["ended"]).assign(group=name, pairs=len(part))
-        for name, part in data.groupby("group", sort=True)
-    ]
-    if not curves:
-        return pd.DataFrame(columns=["group", "weeks", "at_risk", "ended", "survival", "pairs"])
-    return pd.concat(curves, ignore_index=True)[["group", "weeks", "at_risk", "ended", "survival", "pairs"]]
+    if factor not in FACTORS:
+        raise ValueError(f"Unknown factor {factor!r}; use one of {', '.join(FACTORS)}.")
+    durations = f"""
+        SELECT {_GROUPS[factor]} AS grp,
+               round(date_diff('day', started_on, coalesce(ended_on, $today)) / 7, 3) AS weeks,
+               CAST(state = 'ended' AS INTEGER) AS ended
+        FROM facts WHERE {_dates("started_on", filters)}
+    """
+    return _query(con, filters, _KM_SQL.format(durations=durations), {"today": db.now().date()})
 
 
 def kaplan_meier(weeks: pd.Series, ended: pd.Series) -> pd.DataFrame:
-    """The Kaplan-Meier estimate at week 0 and each week a pair ended (ties: censored count as at risk)."""
-    table = pd.DataFrame({"weeks": weeks.to_numpy(dtype=float), "ended": ended.to_numpy(dtype=int)})
-    per_time = table.groupby("weeks").agg(ended=("ended", "sum"), leaving=("ended", "size")).sort_index()
-    at_risk = per_time["leaving"][::-1].cumsum()[::-1]
-    survival = np.cumprod(1 - per_time["ended"].to_numpy() / at_risk.to_numpy())
-    curve = pd.DataFrame(
-        {
-            "weeks": per_time.index,
-            "at_risk": at_risk.to_numpy(),
-            "ended": per_time["ended"].to_numpy(),
-            "survival": survival,
-        }
-    )
-    curve = curve[curve["ended"] > 0]
-    if not (curve["weeks"] == 0).any():
-        start = pd.DataFrame({"weeks": [0.0], "at_risk": [len(table)], "ended": [0], "survival": [1.0]})
-        curve = pd.concat([start, curve])
-    return curve.reset_index(drop=True)
+    """The Kaplan-Meier estimate (computed in DuckDB like the page's curves) for one group of durations."""
+    frame = pd.DataFrame({"grp": "all", "weeks": weeks.to_numpy(dtype=float), "ended": ended.to_numpy(dtype=int)})
+    con = duckdb.connect()
+    try:
+        db.register(con, "frame", frame)
+        sql = "WITH facts AS (SELECT 1)" + _KM_SQL.format(durations="SELECT * FROM frame")
+        return con.execute(sql).df().drop(columns=["group", "pairs"])
+    finally:
+        con.close()
 
 
 def median_weeks(curve: pd.DataFrame) -> float | None:
@@ -267,53 +241,122 @@ def waiting_times(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def skill_outcomes(
     con: duckdb.DuckDBPyConnection, filters: Filters | None = None, *, min_pairs: int = 5
 ) -> pd.DataFrame:
-    """Per skill exchanged: pairs, how many ended, median weeks lasted (KM), small groups flagged."""
-    facts = pair_facts(con, filters)
-    today = pd.Timestamp(db.now().date())
-    facts["weeks"] = (pd.to_datetime(facts["ended_on"]).fillna(today) - pd.to_datetime(facts["started_on"])).dt.days / 7
-    facts["skill"] = [sorted(set(a) | set(b)) for a, b in zip(facts["a_teaches_b"], facts["b_teaches_a"])]
-    exploded = facts.explode("skill").dropna(subset=["skill"])
-    rows = []
-    for skill, part in exploded.groupby("skill"):
-        curve = kaplan_meier(part["weeks"], part["state"].eq("ended").astype(int))
-        rows.append(
-            {
-                "skill": skill,
-                "pairs": len(part),
-                "ended": int(part["state"].eq("ended").sum()),
-                "median_weeks": median_weeks(curve),
-                "enough": len(part) >= min_pairs,
-            }
-        )
-    table = pd.DataFrame(rows, columns=["skill", "pairs", "ended", "median_weeks", "enough"])
+    """Per skill exchanged: pairs, how many ended, median weeks lasted (Kaplan-Meier), small groups flagged."""
+    durations = """
+        SELECT skill AS grp, round(date_diff('day', started_on, coalesce(ended_on, $today)) / 7, 3) AS weeks,
+               CAST(state = 'ended' AS INTEGER) AS ended
+        FROM facts, unnest(list_distinct(list_concat(a_teaches_b, b_teaches_a))) AS t(skill)
+    """
+    curves = _query(con, filters, _KM_SQL.format(durations=durations), {"today": db.now().date()})
+    table = curves.groupby("group").agg(pairs=("pairs", "first"), ended=("ended", "sum")).reset_index()
+    medians = curves[curves["survival"] <= 0.5].groupby("group")["weeks"].min()
+    table = table.rename(columns={"group": "skill"}).assign(median_weeks=lambda t: t["skill"].map(medians))
+    table["enough"] = table["pairs"] >= min_pairs
     return table.sort_values(
         ["enough", "median_weeks", "pairs"], ascending=[False, False, False], na_position="first", ignore_index=True
     )
 
 
 def dropout_report(con: duckdb.DuckDBPyConnection, *, start: date | None = None, end: date | None = None) -> dict:
-    """The published `report dropouts --json` object."""
+    """The published `report dropouts --json` object (pairs counted by start date, reasons by ending date)."""
     filters = Filters(start=start, end=end)
-    facts = pair_facts(con, filters)
-    started = facts[_in_dates(facts["started_on"], filters)]
+    pairs, ended, active = (
+        _query(
+            con,
+            filters,
+            f"""
+        SELECT count(*), count(*) FILTER (WHERE state = 'ended'), count(*) FILTER (WHERE state = 'active')
+        FROM facts WHERE {_dates("started_on", filters)}
+    """,
+        )
+        .iloc[0]
+        .tolist()
+    )
     totals = reason_totals(con, filters)
     curves = retention(con, filters)
     return {
-        "pairs": int(len(started)),
-        "ended": int(started["state"].eq("ended").sum()),
-        "active": int(started["state"].eq("active").sum()),
+        "pairs": int(pairs),
+        "ended": int(ended),
+        "active": int(active),
         "reasons": [{"reason": r.reason, "count": int(r.count), "share": float(r.share)} for r in totals.itertuples()],
         "median_weeks": median_weeks(curves) if not curves.empty else None,
     }
 
 
-def _with_facts(con, filters, sql: str, date_column: str) -> pd.DataFrame:
-    facts = pair_facts(con, filters)
-    db.register(con, "_facts", facts[["id"]])
+# Follows the facts CTE of _FACTS_SQL (so it starts with a comma).
+_KM_SQL = """
+    , durations AS ({durations}),
+    per_time AS (
+        SELECT grp, weeks, sum(ended) AS ended, count(*) AS leaving FROM durations GROUP BY grp, weeks
+    ),
+    risk AS (
+        SELECT grp, weeks, ended, sum(leaving) OVER (PARTITION BY grp ORDER BY weeks DESC) AS at_risk,
+               sum(leaving) OVER (PARTITION BY grp) AS pairs
+        FROM per_time
+    ),
+    curve AS (
+        SELECT grp, weeks, at_risk, ended, pairs,
+               exp(sum(ln(1 - ended / at_risk)) OVER (PARTITION BY grp ORDER BY weeks)) AS survival
+        FROM risk
+    )
+    SELECT grp AS "group", weeks, at_risk, ended, survival, pairs FROM curve WHERE ended > 0
+    UNION ALL
+    SELECT grp, 0.0, max(at_risk), 0, 1.0, max(pairs) FROM curve GROUP BY grp
+    HAVING NOT bool_or(weeks = 0 AND ended > 0)
+    ORDER BY "group", weeks
+"""
+
+_GROUPS = {
+    "none": "'all pairs'",
+    "experience_gap": "CASE WHEN experience_gap IS NULL THEN 'unknown' WHEN experience_gap <= 2 THEN '0-2 years' "
+    "WHEN experience_gap <= 5 THEN '3-5 years' ELSE '6+ years' END",
+    "timezone_gap": "CASE WHEN timezone_gap IS NULL THEN 'unknown' WHEN timezone_gap <= 2 THEN '0-2 h' "
+    "WHEN timezone_gap <= 5 THEN '3-5 h' ELSE '6+ h' END",
+    "trial": "CASE WHEN trial_on IS NOT NULL THEN 'trial held' ELSE 'no trial' END",
+    "skill_area": "coalesce(skill_area, 'members'' own skills')",
+}
+
+_FACTS_SQL = """
+    WITH facts AS (
+        SELECT * FROM (
+            SELECT p.id, p.state, p.started_on, p.trial_on, p.active_on, p.ended_on, p.ended_by, p.end_reason,
+                   p.trial_outcome, abs(a.experience_years - b.experience_years) AS experience_gap,
+                   abs(oa.offset_hours - ob.offset_hours) AS timezone_gap,
+                   CAST(p.a_teaches_b AS VARCHAR[]) AS a_teaches_b, CAST(p.b_teaches_a AS VARCHAR[]) AS b_teaches_a,
+                   k.category AS skill_area
+            FROM pairings p JOIN applicants a ON a.id = p.a_id JOIN applicants b ON b.id = p.b_id
+            LEFT JOIN _tz_offsets oa ON oa.text = a.timezone LEFT JOIN _tz_offsets ob ON ob.text = b.timezone
+            LEFT JOIN skills k ON k.name = CAST(p.a_teaches_b AS VARCHAR[])[1] AND k.merged_into IS NULL
+        )
+        WHERE ($skill IS NULL OR list_contains(a_teaches_b, $skill) OR list_contains(b_teaches_a, $skill))
+          AND ($max_exp IS NULL OR experience_gap IS NULL OR experience_gap <= $max_exp)
+          AND ($max_tz IS NULL OR timezone_gap IS NULL OR timezone_gap <= $max_tz)
+    )
+"""
+
+
+def _query(
+    con: duckdb.DuckDBPyConnection, filters: Filters | None, sql: str, params: dict | None = None
+) -> pd.DataFrame:
+    filters = filters or Filters()
+    texts = [
+        t for (t,) in con.execute("SELECT DISTINCT timezone FROM applicants WHERE timezone IS NOT NULL").fetchall()
+    ]
+    db.register(
+        con,
+        "_tz_offsets",
+        pd.DataFrame({"text": texts, "offset_hours": _offsets(texts)}, dtype=object).astype({"offset_hours": float}),
+    )
     try:
-        return con.execute(sql.format(dates=_dates(date_column, filters))).df()
+        used = {
+            "skill": filters.skill,
+            "max_exp": filters.max_experience_gap,
+            "max_tz": filters.max_timezone_gap,
+            **(params or {}),
+        }
+        return con.execute(_FACTS_SQL + sql, used).df()
     finally:
-        db.unregister(con, "_facts")
+        db.unregister(con, "_tz_offsets")
 
 
 def _dates(column: str, filters: Filters | None) -> str:
@@ -326,53 +369,10 @@ def _dates(column: str, filters: Filters | None) -> str:
     return " AND ".join(parts)
 
 
-def _in_dates(values: pd.Series, filters: Filters | None) -> pd.Series:
-    keep = pd.Series(True, index=values.index)
-    stamps = pd.to_datetime(values)
-    if filters and filters.start:
-        keep &= stamps >= pd.Timestamp(filters.start)
-    if filters and filters.end:
-        keep &= stamps <= pd.Timestamp(filters.end)
-    return keep
-
-
-def _filter(facts: pd.DataFrame, filters: Filters) -> pd.DataFrame:
-    keep = pd.Series(True, index=facts.index)
-    if filters.skill:
-        keep &= [filters.skill in set(a) | set(b) for a, b in zip(facts["a_teaches_b"], facts["b_teaches_a"])]
-    for column, limit in (("experience_gap", filters.max_experience_gap), ("timezone_gap", filters.max_timezone_gap)):
-        if limit is not None:
-            keep &= facts[column].isna() | (facts[column] <= limit)
-    return facts[keep].reset_index(drop=True)
-
-
-def _timezone_gaps(tz_a: pd.Series, tz_b: pd.Series) -> pd.Series:
+def _offsets(texts: list[str]) -> list[float]:
     day = timezones.reference_day(db.now())
-    texts = pd.concat([tz_a, tz_b]).dropna().unique()
-    offsets = {}
+    found = []
     for text in texts:
         zone = timezones.to_zone(text)
-        offsets[text] = timezones.utc_offset_hours(zone, day) if zone else np.nan
-    return (tz_a.map(offsets).astype(float) - tz_b.map(offsets).astype(float)).abs()
-
-
-def _groups(facts: pd.DataFrame, factor: str) -> pd.Series:
-    if factor == "none":
-        return pd.Series("all pairs", index=facts.index)
-    if factor == "experience_gap":
-        return (
-            pd.cut(facts["experience_gap"], [-0.1, 2, 5, 100], labels=["0-2 years", "3-5 years", "6+ years"])
-            .astype(str)
-            .replace("nan", "unknown")
-        )
-    if factor == "timezone_gap":
-        return (
-            pd.cut(facts["timezone_gap"], [-0.1, 2, 5, 24], labels=["0-2 h", "3-5 h", "6+ h"])
-            .astype(str)
-            .replace("nan", "unknown")
-        )
-    if factor == "trial":
-        return facts["trial_on"].notna().map({True: "trial held", False: "no trial"})
-    if factor == "skill_area":
-        return facts["skill_area"].fillna("members' own skills")
-    raise ValueError(f"Unknown factor {factor!r}; use one of {', '.join(FACTORS)}.")
+        found.append(timezones.utc_offset_hours(zone, day) if zone else np.nan)
+    return found
