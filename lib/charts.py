@@ -27,7 +27,7 @@ def coverage_chart(table: pd.DataFrame, *, top: int = 30, stages_label: str = "a
         alt.Chart(long, title=f"Skill coverage: members offering vs wanting ({stages_label}), most unmet first")
         .mark_bar()
         .encode(
-            y=alt.Y("skill:N", sort=order, title=None),
+            y=alt.Y("skill:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
             yOffset=alt.YOffset("side:N", sort=["offered", "wanted"]),
             x=alt.X("members:Q", title="Members (count)", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color(
@@ -71,7 +71,7 @@ def exchange_heatmap(table: pd.DataFrame) -> alt.Chart:
     )
     return (heat + labels).properties(
         title="Skill exchange: members who offer the row skill and want the column skill",
-        height=max(240, 22 * table["offers"].nunique()),
+        height=_rows_height(table["offers"].nunique()),
     )
 
 
@@ -93,7 +93,7 @@ def reasons_chart(detail: pd.DataFrame, *, split: str = "ended_by") -> alt.Chart
         alt.Chart(detail, title=f"Why pairs end: endings per reason, by {titles[split].lower()}")
         .mark_bar()
         .encode(
-            y=alt.Y("reason:N", sort=list(totals.index), title=None),
+            y=alt.Y("reason:N", sort=list(totals.index), title=None, axis=alt.Axis(labelLimit=260)),
             x=alt.X("sum(count):Q", title="Endings (count)", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color(f"{split}:N", title=titles[split], legend=alt.Legend(orient="top")),
             tooltip=[
@@ -103,7 +103,7 @@ def reasons_chart(detail: pd.DataFrame, *, split: str = "ended_by") -> alt.Chart
                 alt.Tooltip("sum(share):Q", title="Share", format=".0%"),
             ],
         )
-        .properties(height=max(160, 28 * len(totals)))
+        .properties(height=_rows_height(len(totals)))
     )
 
 
@@ -122,7 +122,7 @@ def reasons_by_month_chart(months: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("sum(count):Q", title="Endings"),
             ],
         )
-        .properties(height=280)
+        .properties(height=380)
     )
 
 
@@ -148,7 +148,7 @@ def retention_chart(curves: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("ended:Q", title="Ended here"),
             ],
         )
-        .properties(height=300)
+        .properties(height=420)
     )
 
 
@@ -170,7 +170,8 @@ def funnel_chart(totals: pd.DataFrame) -> alt.Chart:
         text=alt.Text("conversion:Q", format=".0%"),
     )
     return (bars + labels).properties(
-        title="Funnel: members reaching each stage (labels: conversion from the stage before)", height=260
+        title="Funnel: members reaching each stage (labels: conversion from the stage before)",
+        height=_rows_height(len(totals)),
     )
 
 
@@ -185,7 +186,7 @@ def waiting_chart(waits: pd.DataFrame) -> alt.Chart:
             color=alt.Color("kind:N", title=None, legend=alt.Legend(orient="top")),
             tooltip=[alt.Tooltip("kind:N", title="Kind"), alt.Tooltip("count():Q", title="Members")],
         )
-        .properties(height=260)
+        .properties(height=360)
     )
 
 
@@ -205,5 +206,10 @@ def skill_outcomes_chart(table: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("median_weeks:Q", title="Median weeks", format=".1f"),
             ],
         )
-        .properties(height=max(160, 22 * len(shown)))
+        .properties(height=_rows_height(len(shown)))
     )
+
+
+def _rows_height(rows: int) -> int:
+    # Streamlit fits title, legend and axes inside the height, so leave room beyond the bars.
+    return 160 + 32 * max(rows, 3)

@@ -19,6 +19,7 @@ PAGES = {
     "vocabulary": "Vocabulary",
     "matching": "Matching",
     "pairs": "Pairs",
+    "analytics": "Analytics",
     "audit": "Audit",
 }
 
