@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from lib import analytics, applicants, auth, coverage, db, demo, importer, lifecycle, matching, pairs, skills
+from lib import analytics, applicants, auth, backup, coverage, db, demo, importer, lifecycle, matching, pairs, skills
 from lib.errors import MentoringError
 
 MODERATOR = "cli"
@@ -27,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "hash-password":
             return _hash_password()
+        if args.command == "restore":
+            return _restore(args)
         con = db.connect(args.db)
         try:
             return args.run(con, args)
@@ -133,6 +135,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="end", type=_date, help="YYYY-MM-DD")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=_report)
+
+    p = sub.add_parser("backup", help="write the whole database to a new folder")
+    p.add_argument("folder", type=Path, metavar="DIR")
+    p.set_defaults(run=_backup)
+
+    p = sub.add_parser("restore", help="replace the database with a backup (snapshots the current state first)")
+    p.add_argument("folder", type=Path, metavar="DIR")
+    p.set_defaults(run=None)
 
     sub.add_parser("hash-password", help="print a password hash for secrets.toml")
     return parser
@@ -324,6 +334,19 @@ def _report(con, args) -> int:
     print(f"{report['pairs']} pairs, {report['ended']} ended, {report['active']} active; {median}.")
     for r in report["reasons"]:
         print(f"  {r['reason']:<32} {r['count']:>5}  {r['share']:.0%}")
+    return 0
+
+
+def _backup(con, args) -> int:
+    folder = backup.backup(con, args.folder)
+    print(f"Backed up to {folder}.")
+    return 0
+
+
+def _restore(args) -> int:
+    path = args.db or db.db_path()
+    kept = backup.restore(path, args.folder)
+    print(f"Restored {path} from {args.folder.resolve()}; the state before is kept in {kept}.")
     return 0
 
 

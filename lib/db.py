@@ -77,6 +77,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Apply every migration newer than the file's version, each in its own transaction."""
     current = schema_version(con)
     applied = []
+    if 0 < current < latest_version():
+        from lib import backup  # late import: backup needs this module
+
+        backup.snapshot_before(con, f"before-upgrade-from-v{current}")
     for version, sql in migrations():
         if version <= current:
             continue

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from lib import db, skills
+from lib import backup, db, skills
 from lib.csvfile import ParsedCSV, parse_csv_bytes
 from lib.errors import ImportRefused, InvalidInput, MentoringError
 
@@ -191,6 +191,8 @@ def import_applications(
     if set(mapping) != set(parsed.header):
         raise InvalidInput("The column mapping does not match this file's columns; preview the file again.")
     validate_mapping(mapping)
+    report(0.3, "Taking a snapshot of the database first")
+    backup.snapshot_before(con, "before-import")
     report(0.35, f"Read {len(parsed.records):,} rows; checking them")
     try:
         with db.transaction(con):

@@ -181,6 +181,9 @@ def merge_skills(con: duckdb.DuckDBPyConnection, source: str, target: str, *, mo
     into_id, into_name = find_skill(con, target)
     if from_id == into_id:
         raise InvalidInput(f"'{source.strip()}' and '{target.strip()}' are already the same skill ({into_name}).")
+    from lib import backup  # late import: backup needs db, which needs this module
+
+    backup.snapshot_before(con, "before-merge")
     with db.transaction(con):
         keys = [
             k for (k,) in con.execute("SELECT alias_key FROM skill_aliases WHERE skill_id = ?", [from_id]).fetchall()
