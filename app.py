@@ -56,7 +56,7 @@ for kind, frame in attention.needs_attention(con).items():
         for row in frame.head(10).itertuples():
             text, first, second = st.columns([4, 1, 1], vertical_alignment="center")
             if kind in ("no_trial", "no_outcome", "no_checkin"):
-                text.write(f"#{row.id} {row.a_name} + {row.b_name}: {row.days} days")
+                text.write(f"#{row.id} {ui.safe(row.a_name)} + {ui.safe(row.b_name)}: {row.days} days")
                 with first.popover("Nudge", icon=":material/mail:"):
                     st.code(attention.nudge_text(kind, row._asdict()), language=None, wrap_lines=True)
                 if kind == "no_trial" and second.button("Trial agreed", key=f"home.trial.{row.id}"):
@@ -66,11 +66,11 @@ for kind, frame in attention.needs_attention(con).items():
                 elif kind == "no_checkin" and second.button("Open", key=f"home.pair.{row.id}"):
                     go("pages/6_Pairs.py", "pairs.pick", row.id)
             elif kind in ("left_behind", "waiting"):
-                text.write(f"{row.name} ({row.email}): waiting {row.days} days since acceptance")
+                text.write(f"{ui.safe(row.name)} ({ui.safe(row.email)}): waiting {row.days} days since acceptance")
                 if first.button("Find a partner", key=f"home.{kind}.{row.id}"):
                     go("pages/5_Matching.py", "match.member", row.email)
             else:
-                text.write(f"{row.name} ({row.email}): applied {row.days} days ago")
+                text.write(f"{ui.safe(row.name)} ({ui.safe(row.email)}): applied {row.days} days ago")
                 if first.button("Open", key=f"home.screen.{row.id}"):
                     go("pages/2_Applicants.py", "applicants.search", row.email)
         if len(frame) > 10:
@@ -84,7 +84,7 @@ last = summary["last_import"]
 if last:
     st.write(
         f"**{last['inserted']} new** and {last['updated']} updated applications in the last import "
-        f"({last['filename']}, {last['imported_at']:%d %b %Y %H:%M}); {last['rejected']} rows rejected."
+        f"({ui.safe(last['filename'])}, {last['imported_at']:%d %b %Y %H:%M}); {last['rejected']} rows rejected."
     )
 
 with st.expander("Thresholds for these lists"):

@@ -15,7 +15,21 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from lib import analytics, applicants, auth, backup, coverage, db, demo, importer, lifecycle, matching, pairs, skills
+from lib import (
+    analytics,
+    applicants,
+    auth,
+    backup,
+    coverage,
+    db,
+    demo,
+    importer,
+    lifecycle,
+    matching,
+    pairs,
+    privacy,
+    skills,
+)
 from lib.errors import MentoringError
 
 MODERATOR = "cli"
@@ -143,6 +157,20 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="replace the database with a backup (snapshots the current state first)")
     p.add_argument("folder", type=Path, metavar="DIR")
     p.set_defaults(run=None)
+
+    p = sub.add_parser("export", help="write a formula-safe CSV of applicants, pairs or feedback")
+    p.add_argument("what", choices=["applicants", "pairs", "feedback"])
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.set_defaults(run=_export)
+
+    p = sub.add_parser("erase", help="erase one member's personal data everywhere")
+    p.add_argument("email")
+    p.set_defaults(run=_erase)
+
+    p = sub.add_parser("export-member", help="write everything held about one member as JSON")
+    p.add_argument("email")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.set_defaults(run=_export_member)
 
     sub.add_parser("hash-password", help="print a password hash for secrets.toml")
     return parser
@@ -347,6 +375,24 @@ def _restore(args) -> int:
     path = args.db or db.db_path()
     kept = backup.restore(path, args.folder)
     print(f"Restored {path} from {args.folder.resolve()}; the state before is kept in {kept}.")
+    return 0
+
+
+def _export(con, args) -> int:
+    rows = privacy.write_export(con, args.what, args.file)
+    print(f"Wrote {rows} rows to {args.file}.")
+    return 0
+
+
+def _erase(con, args) -> int:
+    applicant_id = privacy.erase_member(con, args.email, moderator=MODERATOR)
+    print(f"Erased the personal data of applicant {applicant_id}; snapshots taken before still hold it until pruned.")
+    return 0
+
+
+def _export_member(con, args) -> int:
+    privacy.write_member_export(con, args.email, args.file)
+    print(f"Wrote everything held about {args.email} to {args.file}.")
     return 0
 
 

@@ -36,8 +36,16 @@ class ParsedCSV:
         return _DELIMITER_NAMES[self.delimiter]
 
 
+MAX_BYTES = 50 * 1024 * 1024  # the same 50 MB as server.maxUploadSize in .streamlit/config.toml
+
+
 def parse_csv_bytes(data: bytes) -> ParsedCSV:
     """Decode and split a CSV export; refuse with one sentence what cannot be one."""
+    if len(data) > MAX_BYTES:
+        raise ImportRefused(
+            f"The file is {len(data) / 1024 / 1024:.0f} MB; the limit is {MAX_BYTES // 1024 // 1024} MB. "
+            "Export fewer responses (for example by date) and import them in parts."
+        )
     text, encoding = decode_bytes(data)
     delimiter = detect_delimiter(text)
     rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=False)

@@ -45,6 +45,9 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckd
         from lib import skills  # late import: skills needs this module
 
         skills.ensure_vocabulary(con)
+        from lib import privacy  # late import, as above
+
+        privacy.apply_retention(con)
     return con
 
 

@@ -243,6 +243,8 @@ def undo_last_ending(con: duckdb.DuckDBPyConnection, *, moderator: str = "local"
     if row is None:
         raise InvalidInput("There is no recorded ending to undo.")
     ending_id, pairing_id, previous = row[0], row[1], json.loads(row[2])
+    if not previous:
+        raise InvalidInput("The last ending's details were erased together with a member; it cannot be undone.")
     taken = con.execute(
         "SELECT a.name FROM open_pair_members o JOIN applicants a ON a.id = o.applicant_id "
         "WHERE list_contains(?, o.applicant_id)",

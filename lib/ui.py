@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -67,6 +68,12 @@ def page_setup(title: str, icon: str = ":material/groups:") -> Page:
     page = Page(path, moderator)
     _sidebar(page)
     return page
+
+
+def safe(value: object) -> str:
+    """Member-written text for a Markdown element: every Markdown and HTML character escaped, so
+    `**bold**` or `<img onerror=...>` shows literally."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])", r"\\\1", str(value))
 
 
 def show_error(exc: Exception) -> None:

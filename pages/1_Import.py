@@ -32,7 +32,7 @@ if upload is not None:
         st.stop()
     parsed = preview.parsed
     st.write(
-        f"**{upload.name}**: {len(parsed.records):,} rows, {len(parsed.header)} columns, "
+        f"**{ui.safe(upload.name)}**: {len(parsed.records):,} rows, {len(parsed.header)} columns, "
         f"{parsed.encoding}, {parsed.delimiter_name}-separated."
     )
 
@@ -85,7 +85,7 @@ last_id = st.session_state.get("import.last_id")
 if last_id:
     history = importer.import_history(page.con())
     row = history[history["id"] == last_id].iloc[0]
-    st.success(f"Imported {row['filename']}.", icon=":material/check_circle:")
+    st.success(f"Imported {ui.safe(row['filename'])}.", icon=":material/check_circle:")
     cols = st.columns(5)
     for col, name in zip(cols, ("inserted", "updated", "unchanged", "skipped", "rejected")):
         col.metric(name.capitalize(), int(row[name]))

@@ -83,7 +83,7 @@ if st.button("Move", key="applicants.move", type="primary", disabled=not chosen)
 
 if len(chosen) == 1:
     person = applicants.get_applicant(page.con(), chosen[0])
-    st.subheader(person["name"])
+    st.subheader(ui.safe(person["name"]))
     st.text(f"What they want from it: {person['goals'] or '(not given)'}")
     if person["extra"]:
         st.json(person["extra"], expanded=False)

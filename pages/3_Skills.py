@@ -37,7 +37,7 @@ with cover:
     )
     if pick:
         row = table[table["skill"] == pick].iloc[0]
-        st.write(f"**{pick}**: {row['offered']} offering, {row['wanted']} wanting.")
+        st.write(f"**{ui.safe(pick)}**: {row['offered']} offering, {row['wanted']} wanting.")
         st.dataframe(
             coverage.skill_members(page.con(), int(row["skill_id"]), stages=stages),
             hide_index=True,

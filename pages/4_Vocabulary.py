@@ -32,13 +32,13 @@ if proposals.empty:
 for row in proposals.head(25).itertuples():
     text, button = st.columns([5, 1])
     text.write(
-        f"**{row.merge}** ({row.merge_members} members) looks like **{row.into}** "
+        f"**{ui.safe(row.merge)}** ({row.merge_members} members) looks like **{ui.safe(row.into)}** "
         f"({row.into_members} members), similarity {row.score}"
     )
     if button.button("Merge", key=f"vocab.dup.{row.merge_id}.{row.into_id}"):
         run(
             lambda cur, r=row: skills.merge_skills(cur, r.merge, r.into, moderator=page.moderator),
-            f"Merged {row.merge} into {row.into}.",
+            f"Merged {ui.safe(row.merge)} into {ui.safe(row.into)}.",
         )
 
 st.subheader("Merge or rename by hand")
@@ -49,13 +49,16 @@ target = right.selectbox("into", every, index=None, key="vocab.into", placeholde
 if go.button("Merge", key="vocab.merge", disabled=not (source and target)):
     run(
         lambda cur: skills.merge_skills(cur, source, target, moderator=page.moderator),
-        f"Merged {source} into {target}.",
+        f"Merged {ui.safe(source)} into {ui.safe(target)}.",
     )
 left, right, go = st.columns([2, 2, 1], vertical_alignment="bottom")
 old = left.selectbox("Rename this skill", used, index=None, key="vocab.rename_skill", placeholder="Skill")
 new = right.text_input("New name", key="vocab.rename_to")
 if go.button("Rename", key="vocab.rename", disabled=not (old and new.strip())):
-    run(lambda cur: skills.rename_skill(cur, old, new, moderator=page.moderator), f"Renamed {old} to {new}.")
+    run(
+        lambda cur: skills.rename_skill(cur, old, new, moderator=page.moderator),
+        f"Renamed {ui.safe(old)} to {ui.safe(new)}.",
+    )
 
 st.subheader("Merges")
 history = skills.merges(page.con())
@@ -64,11 +67,13 @@ if history.empty:
 for row in history.head(30).itertuples():
     text, button = st.columns([5, 1])
     state = f"undone {row.undone_at:%d %b %Y}" if row.undone_at is not None and str(row.undone_at) != "NaT" else ""
-    text.write(f"{row.merged_at:%d %b %Y %H:%M}: **{row.merged}** into **{row.into_skill}** by {row.moderator} {state}")
+    text.write(
+        f"{row.merged_at:%d %b %Y %H:%M}: **{ui.safe(row.merged)}** into **{ui.safe(row.into_skill)}** by {ui.safe(row.moderator)} {state}"
+    )
     if not state and button.button("Undo", key=f"vocab.undo.{row.id}"):
         run(
             lambda cur, r=row: skills.undo_merge(cur, r.id, moderator=page.moderator),
-            f"Undid the merge of {row.merged}.",
+            f"Undid the merge of {ui.safe(row.merged)}.",
         )
 
 st.subheader("Members' own words")

@@ -152,7 +152,7 @@ with pause_tab:
         try:
             with page.writing() as cur:
                 pairs.pause_member(cur, who, until, moderator=page.moderator)
-            st.toast(f"Paused {who}.")
+            st.toast(f"Paused {ui.safe(who)}.")
         except MentoringError as exc:
             ui.show_error(exc)
     st.dataframe(pairs.pauses(page.con()), hide_index=True)
@@ -170,7 +170,7 @@ with pause_tab:
 
 for pairing_id in st.session_state.get("match.confirmed", []):
     email = introductions.introduction(page.con(), pairing_id)
-    st.subheader(f"Introduce: {email.subject}")
+    st.subheader(f"Introduce: {ui.safe(email.subject)}")
     body = st.text_area("Email (edit before sending)", email.body, height=300, key=f"match.email.{pairing_id}")
     edited = introductions.Email(email.to, email.subject, body)
     st.link_button("Open in your mail program", edited.mailto(), icon=":material/mail:")

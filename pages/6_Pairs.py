@@ -68,7 +68,9 @@ def ending_dialog(pair) -> None:
 last = lifecycle.last_ending(page.con())
 if last:
     text, button = st.columns([4, 1], vertical_alignment="center")
-    text.caption(f"Last recorded: {last['kind']} of {last['who']} ({last['reason']}, {last['ended_on']:%d %b %Y}).")
+    text.caption(
+        f"Last recorded: {last['kind']} of {ui.safe(last['who'])} ({ui.safe(last['reason'])}, {last['ended_on']:%d %b %Y})."
+    )
     if button.button("Undo it", key="pairs.undo", icon=":material/undo:"):
         act(lambda cur: lifecycle.undo_last_ending(cur, moderator=page.moderator), "Undone.")
 
@@ -116,7 +118,7 @@ else:
     )
     if chosen:
         pair = table[table["id"] == chosen].iloc[0]
-        st.subheader(labels[chosen])
+        st.subheader(ui.safe(labels[chosen]))
         st.dataframe(pairs.pairing_history(page.con(), chosen), hide_index=True, key="pairs.history")
         if pair["state"] == "proposed":
             if st.button("Trial session agreed", key="pairs.to_trial"):
@@ -164,7 +166,7 @@ with st.expander("A member leaves without being in a pair"):
     if st.button("Mark as withdrawn", key="withdraw.save", disabled=not email):
         act(
             lambda cur: lifecycle.withdraw(cur, email, reason=reason, feedback=feedback, moderator=page.moderator),
-            f"{email} withdrew.",
+            f"{ui.safe(email)} withdrew.",
         )
 
 with st.expander("Edit the list of reasons"):

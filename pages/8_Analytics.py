@@ -39,7 +39,7 @@ else:
     totals = analytics.reason_totals(page.con(), filters)
     top = totals.iloc[0]
     st.write(
-        f"**{int(totals['count'].sum())} endings**; the most common reason is **{top['reason']}** "
+        f"**{int(totals['count'].sum())} endings**; the most common reason is **{ui.safe(top['reason'])}** "
         f"({int(top['count'])}, {top['share']:.0%})."
     )
     numbers(charts.reasons_chart(detail), detail, "reasons_by_who")

@@ -136,3 +136,16 @@ def test_sidebar_links_every_page():
     from lib import ui
 
     assert sorted(target for target, _, _ in ui.NAV) == sorted(["app.py", *PAGES])
+
+
+def test_member_text_is_never_rendered_as_markdown_or_html(con):
+    from lib import importer
+
+    name = "**Bold** <img src=x onerror=alert(1)> :material/home:"
+    importer.import_applications(con, f'Email,Name\r\nx@x.org,"{name}"\r\n'.encode(), filename="<b>f</b>.csv")
+    at = open_app("pages/2_Applicants.py")
+    at.multiselect(key="applicants.selected").set_value(["x@x.org"]).run()
+    shown = [h.value for h in at.subheader]
+    assert r"\*\*Bold\*\* \<img src=x onerror=alert\(1\)\> \:material/home\:" in shown
+    home = open_app()
+    assert any(r"\<b\>f\</b\>\.csv" in m.value for m in home.markdown)

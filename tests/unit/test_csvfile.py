@@ -63,3 +63,11 @@ def test_semicolon_file_with_ragged_rows_is_not_read_as_one_column():
 def test_unreadable_files_are_refused_with_a_sentence(data, words):
     with pytest.raises(ImportRefused, match=words):
         parse_csv_bytes(data)
+
+
+def test_a_file_over_the_size_limit_is_refused(monkeypatch):
+    from lib import csvfile
+
+    monkeypatch.setattr(csvfile, "MAX_BYTES", 1000)
+    with pytest.raises(ImportRefused, match="the limit is 0 MB"):
+        parse_csv_bytes(b"Email,Name\r\n" + b"a@x.org,Ann\r\n" * 200)

@@ -1,0 +1,187 @@
+"""Members' personal data: export everything about one member, erase a member, retention for declined.
+
+Erasing keeps the anonymous facts analytics need (stage, dates, years of experience, the zone as a
+zone name, canonical skills, pairings and their reasons) and removes name, email, links and every
+free text: answers, the member's own skill words, notes, feedback on their pairings, and audit
+details that mention them. The erasure itself is audited without personal data. Snapshots and
+backups taken before an erasure still hold the data until they are pruned or deleted (see README).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import duckdb
+import pandas as pd
+
+from lib import db, exports, timezones
+from lib.errors import InvalidInput, NotFound
+
+_PERSONAL = (
+    "linkedin",
+    "github",
+    "other_links",
+    "goals",
+    "offers_text",
+    "wants_text",
+    "experience_text",
+    "submitted_text",
+    "extra",
+    "notes",
+    "decline_reason",
+)
+
+
+def export_member(con: duckdb.DuckDBPyConnection, email: str) -> dict:
+    """Everything held about one member, as JSON-ready data (a subject access request)."""
+    person = _person(con, email)
+    applicant_id = person["id"]
+    return {
+        "applicant": _records(con, "SELECT * FROM applicants WHERE id = ?", [applicant_id])[0],
+        "skills": _records(
+            con,
+            "SELECT s.kind, s.position, s.raw AS their_words, k.name AS canonical "
+            "FROM applicant_skills s LEFT JOIN skills k ON k.id = s.skill_id "
+            "WHERE s.applicant_id = ? ORDER BY s.kind, s.position",
+            [applicant_id],
+        ),
+        "status_history": _records(
+            con,
+            "SELECT from_status, to_status, reason, changed_at, moderator FROM status_history "
+            "WHERE applicant_id = ? ORDER BY id",
+            [applicant_id],
+        ),
+        "pairings": _records(
+            con,
+            "SELECT p.id, p.state, p.started_on, p.trial_on, p.active_on, p.ended_on, p.ended_by, "
+            "p.end_reason, CAST(p.a_teaches_b AS VARCHAR) AS a_teaches_b, "
+            "CAST(p.b_teaches_a AS VARCHAR) AS b_teaches_a, "
+            "CASE WHEN p.a_id = $id THEN b.name ELSE a.name END AS partner "
+            "FROM pairings p JOIN applicants a ON a.id = p.a_id JOIN applicants b ON b.id = p.b_id "
+            "WHERE $id IN (p.a_id, p.b_id) ORDER BY p.id",
+            {"id": applicant_id},
+        ),
+        "endings": _records(
+            con,
+            "SELECT e.kind, e.reason, e.ended_by, e.ended_on, e.feedback, e.feedback_source "
+            "FROM endings e LEFT JOIN pairings p ON p.id = e.pairing_id "
+            "WHERE e.applicant_id = $id OR $id IN (p.a_id, p.b_id) ORDER BY e.id",
+            {"id": applicant_id},
+        ),
+        "pause": _records(con, "SELECT until, note FROM member_pauses WHERE applicant_id = ?", [applicant_id]),
+    }
+
+
+def write_member_export(con: duckdb.DuckDBPyConnection, email: str, path) -> None:
+    """Write export_member as a UTF-8 JSON file."""
+    data = export_member(con, email)
+    with open(path, "w", encoding="utf-8") as out:
+        json.dump(data, out, ensure_ascii=False, indent=2, default=str)
+
+
+def erase_member(con: duckdb.DuckDBPyConnection, email: str, *, moderator: str = "local") -> int:
+    """Erase one member's personal data everywhere in one transaction; returns their (kept) id."""
+    person = _person(con, email)
+    applicant_id, address = person["id"], person["email"]
+    zone = timezones.to_zone(person["timezone"]) if person["timezone"] else None
+    with db.transaction(con):
+        cleared = ", ".join(f"{column} = NULL" for column in _PERSONAL)
+        con.execute(
+            f"UPDATE applicants SET name = '(erased)', email = ?, timezone = ?, {cleared} WHERE id = ?",
+            [f"erased-{applicant_id}@erased.invalid", zone, applicant_id],
+        )
+        # Skills that exist only because of this member's own words are their free text too.
+        own = [
+            i
+            for (i,) in con.execute(
+                "SELECT k.id FROM skills k JOIN applicant_skills s ON s.skill_id = k.id WHERE k.source = 'member' "
+                "GROUP BY k.id HAVING count(DISTINCT s.applicant_id) = 1 AND min(s.applicant_id) = ?",
+                [applicant_id],
+            ).fetchall()
+        ]
+        con.execute("DELETE FROM skill_aliases WHERE list_contains(?, skill_id)", [own])
+        con.execute("UPDATE skills SET name = '(erased skill ' || id || ')' WHERE list_contains(?, id)", [own])
+        con.execute(
+            "UPDATE applicant_skills SET raw = coalesce((SELECT name FROM skills k WHERE k.id = skill_id), "
+            "'(erased)') WHERE applicant_id = ?",
+            [applicant_id],
+        )
+        con.execute(
+            "UPDATE status_history SET reason = NULL WHERE applicant_id = ? AND reason <> 'imported'", [applicant_id]
+        )
+        con.execute("UPDATE member_pauses SET note = NULL WHERE applicant_id = ?", [applicant_id])
+        mine = "SELECT id FROM pairings WHERE ? IN (a_id, b_id)"
+        con.execute(f"UPDATE pairings SET reasons = NULL WHERE id IN ({mine})", [applicant_id])
+        con.execute(
+            f"UPDATE endings SET feedback = NULL, previous = '{{}}' WHERE applicant_id = ? OR pairing_id IN ({mine})",
+            [applicant_id, applicant_id],
+        )
+        con.execute("DELETE FROM import_rejects WHERE contains(lower(CAST(raw AS VARCHAR)), ?)", [address])
+        con.execute(
+            "UPDATE audit_log SET details = '{\"redacted\": true}' WHERE contains(lower(CAST(details AS VARCHAR)), ?)",
+            [address],
+        )
+        db.audit(con, "erase_member", {"applicant_id": applicant_id}, moderator=moderator)
+    return applicant_id
+
+
+def apply_retention(con: duckdb.DuckDBPyConnection, *, moderator: str = "retention") -> int:
+    """Erase declined applicants older than the retention setting (months); returns how many."""
+    months = db.get_setting(con, "retention_months")
+    if not months:
+        return 0
+    cutoff = db.now() - timedelta(days=30 * int(months))
+    due = [
+        e
+        for (e,) in con.execute(
+            "SELECT email FROM applicants WHERE status = 'declined' AND status_changed_at < ? AND name <> '(erased)'",
+            [cutoff],
+        ).fetchall()
+    ]
+    for email in due:
+        erase_member(con, email, moderator=moderator)
+    return len(due)
+
+
+def set_retention(con: duckdb.DuckDBPyConnection, months: int | None, *, moderator: str = "local") -> None:
+    """Erase declined applicants' personal data after this many months (None: keep)."""
+    if months is not None and int(months) < 1:
+        raise InvalidInput("Keep declined applicants for at least one month, or switch retention off.")
+    with db.transaction(con):
+        db.set_setting(con, "retention_months", int(months) if months else None)
+        db.audit(con, "retention_setting", {"months": months}, moderator=moderator)
+
+
+def export_table(con: duckdb.DuckDBPyConnection, what: str) -> pd.DataFrame:
+    """The applicants, pairs or feedback table as the command line exports it."""
+    from lib import analytics, applicants, pairs
+
+    tables = {
+        "applicants": lambda: applicants.list_applicants(con).drop(columns=["id"]),
+        "pairs": lambda: pairs.list_pairings(con),
+        "feedback": lambda: analytics.feedback(con, limit=1_000_000),
+    }
+    if what not in tables:
+        raise InvalidInput(f"'{what}' cannot be exported; use one of: {', '.join(tables)}.")
+    return tables[what]()
+
+
+def write_export(con: duckdb.DuckDBPyConnection, what: str, path) -> int:
+    """Write a formula-safe UTF-8 CSV; returns the number of rows."""
+    table = export_table(con, what)
+    with open(path, "wb") as out:
+        out.write(exports.to_csv_bytes(table))
+    return len(table)
+
+
+def _person(con: duckdb.DuckDBPyConnection, email: str) -> dict:
+    row = con.execute("SELECT id, email, timezone FROM applicants WHERE email = ?", [email.strip().lower()]).fetchall()
+    if not row:
+        raise NotFound(f"No applicant has the email {email.strip()}.")
+    return dict(zip(("id", "email", "timezone"), row[0]))
+
+
+def _records(con: duckdb.DuckDBPyConnection, sql: str, params) -> list[dict]:
+    frame = con.execute(sql, params).df()
+    return json.loads(frame.to_json(orient="records", date_format="iso"))
