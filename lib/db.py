@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from lib.errors import DatabaseBusy, MentoringError
+from lib.errors import ConflictError, DatabaseBusy, MentoringError
 
 DEFAULT_DB = "data/mentoring.duckdb"
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
@@ -102,10 +102,23 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     con.execute("BEGIN TRANSACTION")
     try:
         yield con
-    except BaseException:
-        con.execute("ROLLBACK")
+        con.execute("COMMIT")
+    except BaseException as exc:
+        _rollback(con)
+        if isinstance(exc, (duckdb.TransactionException, duckdb.ConstraintException)):
+            raise ConflictError(
+                "Another change touched the same records at the same moment, so nothing of this one was "
+                "written; refresh and try again."
+            ) from exc
         raise
-    con.execute("COMMIT")
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    # A failed COMMIT has already ended the transaction; there is nothing left to roll back then.
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.TransactionException:
+        pass
 
 
 def now(*, precise: bool = False) -> datetime:

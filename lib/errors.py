@@ -19,3 +19,7 @@ class NotFound(MentoringError):
 
 class InvalidInput(MentoringError):
     """A value given by the moderator cannot be used."""
+
+
+class ConflictError(MentoringError):
+    """Another change touched the same records at the same moment; nothing of this one was written."""

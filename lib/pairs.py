@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from lib import db, matching
-from lib.errors import InvalidInput, NotFound
+from lib.errors import ConflictError, InvalidInput, NotFound
 
 
 def confirm_pair(con: duckdb.DuckDBPyConnection, email_a: str, email_b: str, *, moderator: str = "local") -> dict:
@@ -31,7 +31,7 @@ def confirm_pairs(
     try:
         with db.transaction(con):
             made = [_confirm_one(con, a, b, moderator) for a, b in people]
-    except duckdb.Error as exc:
+    except (duckdb.Error, ConflictError) as exc:
         names = ", ".join(f"{a['name']} / {b['name']}" for a, b in people)
         raise InvalidInput(
             f"Someone else just paired one of {names}; nothing was confirmed. Refresh the suggestions."
