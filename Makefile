@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test bench lint screenshots
+.PHONY: run test bench fuzz lint screenshots
 
 run: $(VENV)/.runtime-installed
 	$(BIN)/python -m streamlit run app.py --server.port $(PORT)
@@ -17,6 +17,10 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python -m benchmarks.skills
 	$(BIN)/python -m benchmarks.matching
 	$(BIN)/python -m benchmarks.analytics
+
+fuzz: $(VENV)/.dev-installed
+	FUZZ_EXAMPLES=3000 $(BIN)/python -m pytest -q -s tests/unit/test_fuzz.py tests/unit/test_concurrency.py
+	$(BIN)/python -m tools.crash_check --kills 20
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

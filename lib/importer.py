@@ -304,7 +304,9 @@ def parse_experience(text: str | None) -> float | None:
 
 def _raw_frame(parsed: ParsedCSV) -> pd.DataFrame:
     width = max([len(parsed.header)] + [len(r) for r in parsed.records])
-    frame = pd.DataFrame(parsed.records, columns=[f"c{i}" for i in range(width)], dtype="string")
+    # Short rows (fewer fields than the header) are padded so every column exists for every row.
+    records = [r if len(r) == width else r + [""] * (width - len(r)) for r in parsed.records]
+    frame = pd.DataFrame(records, columns=[f"c{i}" for i in range(width)], dtype="string")
     frame = frame.fillna("")
     frame["row_number"] = parsed.row_numbers
     return frame

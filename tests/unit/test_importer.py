@@ -209,3 +209,8 @@ def test_progress_is_reported_until_done(con):
     seen = []
     _import(con, GOOGLE, progress=lambda fraction, text: seen.append(fraction))
     assert seen[0] < seen[-1] == 1.0
+
+
+def test_rows_shorter_than_the_header_are_padded_not_refused(con):
+    result = _import(con, b"Email,Name,Skills you can offer\r\na@x.org,Ann\r\n")
+    assert result.inserted == 1
