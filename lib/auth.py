@@ -18,7 +18,9 @@ ENV_HASH = "MENTORING_PASSWORD_HASH"
 SECRET_KEY = "moderator_password_hash"
 FREE_ATTEMPTS = 3
 MAX_WAIT_SECONDS = 300
+IDLE_MINUTES = 30
 _hasher = PasswordHasher()
+_DUMMY = _hasher.hash("timing equaliser for unknown moderator names")
 
 
 def hash_password(password: str) -> str:
@@ -41,6 +43,43 @@ def configured_hash(secrets: Mapping | None = None, environ: Mapping | None = No
     environ = os.environ if environ is None else environ
     value = environ.get(ENV_HASH) or (secrets or {}).get(SECRET_KEY)
     return value.strip() if value and value.strip() else None
+
+
+def accounts(secrets: Mapping | None = None, environ: Mapping | None = None) -> dict[str, str]:
+    """Moderator name -> password hash: secrets.toml's [moderators] table, plus the single legacy hash
+    ($MENTORING_PASSWORD_HASH or moderator_password_hash) as the account "moderator"."""
+    found = {
+        str(k).strip().lower(): str(v).strip()
+        for k, v in dict((secrets or {}).get("moderators", {}) or {}).items()
+        if str(v).strip()
+    }
+    single = configured_hash(secrets, environ)
+    if single:
+        found.setdefault("moderator", single)
+    return found
+
+
+def check_login(table: dict[str, str], name: str, password: str) -> str | None:
+    """The moderator's name when the password is theirs, else None (unknown names cost a hash too)."""
+    key = (name or "").strip().lower() or ("moderator" if list(table) == ["moderator"] else "")
+    stored = table.get(key)
+    if stored is None:
+        verify_password(_DUMMY, password or "x")
+        return None
+    return key if verify_password(stored, password or "") else None
+
+
+def oidc_moderator(user: Mapping, allowed: list[str] | tuple[str, ...]) -> str | None:
+    """The signed-in identity provider user's email when it is on the moderators' allow-list."""
+    if not user or not user.get("is_logged_in"):
+        return None
+    email = str(user.get("email") or "").strip().lower()
+    return email if email and email in {a.strip().lower() for a in allowed} else None
+
+
+def expired(last_seen: float | None, now: float, idle_minutes: float) -> bool:
+    """Whether a session has been idle longer than allowed."""
+    return last_seen is not None and now - last_seen > idle_minutes * 60
 
 
 def is_loopback(address: str | None) -> bool:

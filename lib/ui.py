@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -128,36 +129,67 @@ def _throttle() -> auth.Throttle:
 
 
 def _gate() -> str:
-    stored = auth.configured_hash(_secrets())
-    if stored is None:
+    secrets = _secrets()
+    table = auth.accounts(secrets)
+    allowed = list(secrets.get("allowed_moderator_emails", []) or [])
+    if not table and not allowed:
         if auth.is_loopback(st.get_option("server.address")):
             return "local"
         _explain_password_needed()
         st.stop()
-    if st.session_state.get("auth.user"):
-        return st.session_state["auth.user"]
-    _login_form(stored)
+    now = time.time()
+    idle = float(secrets.get("session_idle_minutes", auth.IDLE_MINUTES))
+    if st.session_state.get("auth.user") and auth.expired(st.session_state.get("auth.seen"), now, idle):
+        st.session_state.pop("auth.user", None)
+        st.session_state["auth.expired"] = True
+    st.session_state["auth.seen"] = now
+    identity = st.session_state.get("auth.user") or auth.oidc_moderator(_user(), allowed)
+    if identity:
+        return identity
+    _login_form(table, bool(allowed) and "auth" in secrets)
     st.stop()
 
 
-def _login_form(stored: str) -> None:
+def _login_form(table: dict[str, str], offer_oidc: bool) -> None:
     st.title(f"{APP_NAME}: moderator login")
+    if st.session_state.pop("auth.expired", False):
+        st.info("You were signed out after a while without activity. Please log in again.")
+    if offer_oidc:
+        st.button("Sign in with your Google account", key="login.oidc", on_click=st.login)
+        if _user().get("is_logged_in"):
+            st.error(f"{_user().get('email')} is not on the moderators' list; ask a moderator to add you.")
+    if not table:
+        return
+    name = (
+        st.text_input("Moderator name", key="login.name", placeholder="as in .streamlit/secrets.toml [moderators]")
+        if list(table) != ["moderator"]
+        else "moderator"
+    )
     password = st.text_input("Moderator password", type="password", key="login.password")
     if not st.button("Log in", key="login.submit", type="primary"):
         return
-    throttle, keys = _throttle(), ["account:moderator", f"session:{_session_id()}"]
+    throttle = _throttle()
+    keys = [f"account:{(name or '').strip().lower()}", f"session:{_session_id()}"]
     wait = max(throttle.wait_seconds(k) for k in keys)
     if wait > 0:
         st.error(f"Too many wrong passwords. Wait {wait:.0f} seconds, then try again.")
         return
-    if password and auth.verify_password(stored, password):
+    who = auth.check_login(table, name, password)
+    if who:
         for k in keys:
             throttle.reset(k)
-        st.session_state["auth.user"] = "moderator"
+        st.session_state["auth.user"] = who
         st.rerun()
     for k in keys:
         throttle.record_failure(k)
-    st.error("That password is not right. Try again (after a few wrong tries you must wait a little).")
+    st.error("That name and password do not match. Try again (after a few wrong tries you must wait a little).")
+
+
+def _user() -> dict:
+    try:
+        return {k: st.user.get(k) for k in ("is_logged_in", "email", "name")}
+    except (AttributeError, KeyError, st.errors.StreamlitAPIException):
+        return {}
 
 
 def _explain_password_needed() -> None:
@@ -188,6 +220,8 @@ def _sidebar(page: Page) -> None:
             st.caption(f"Signed in as {page.moderator}")
             if st.button("Log out", key="auth.logout", icon=":material/logout:"):
                 st.session_state.pop("auth.user", None)
+                if _user().get("is_logged_in"):
+                    st.logout()
                 st.rerun()
         if demo.has_demo(page.con()):
             st.warning(

@@ -49,7 +49,7 @@ def test_wrong_passwords_are_refused_then_slowed_down(con, password):
     for _ in range(auth.FREE_ATTEMPTS):
         at.text_input(key="login.password").input("guess")
         at.button(key="login.submit").click().run()
-        assert "not right" in at.error[0].value
+        assert "do not match" in at.error[0].value
     at.text_input(key="login.password").input(PASSWORD)
     at.button(key="login.submit").click().run()
     assert "Wait" in at.error[0].value
@@ -68,3 +68,69 @@ def test_no_password_on_loopback_is_local_mode(con):
     at = _page("app.py")
     at.switch_page("pages/2_Applicants.py").run()
     assert "Local mode" in at.sidebar.info[0].value
+
+
+def _with_accounts():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.secrets["moderators"] = {
+        "alice": auth.hash_password("alice's password"),
+        "bob": auth.hash_password("bob's password"),
+    }
+    at.run()
+    return at
+
+
+def test_each_moderator_logs_in_with_their_own_account_and_the_audit_log_says_who(con):
+    at = _with_accounts()
+    at.text_input(key="login.name").input("Bob")
+    at.text_input(key="login.password").input("alice's password")
+    at.button(key="login.submit").click().run()
+    assert "do not match" in at.error[0].value
+    at.text_input(key="login.password").input("bob's password")
+    at.button(key="login.submit").click().run()
+    assert "Signed in as bob" in [c.value for c in at.sidebar.caption]
+    at.button(key="home.load_demo").click().run()
+    assert con.execute("SELECT moderator FROM audit_log WHERE action = 'load_demo'").fetchone()[0] == "bob"
+
+
+def test_throttling_is_per_account(con):
+    at = _with_accounts()
+    for _ in range(auth.FREE_ATTEMPTS):
+        at.text_input(key="login.name").input("alice")
+        at.text_input(key="login.password").input("wrong")
+        at.button(key="login.submit").click().run()
+    at.text_input(key="login.password").input("alice's password")
+    at.button(key="login.submit").click().run()
+    assert "Wait" in at.error[0].value
+    fresh = _with_accounts()
+    fresh.text_input(key="login.name").input("alice")
+    fresh.text_input(key="login.password").input("alice's password")
+    fresh.button(key="login.submit").click().run()
+    assert "Wait" in fresh.error[0].value
+
+
+def test_an_idle_session_expires(con, monkeypatch):
+    import time as clock
+
+    at = _with_accounts()
+    at.text_input(key="login.name").input("alice")
+    at.text_input(key="login.password").input("alice's password")
+    at.button(key="login.submit").click().run()
+    assert not at.text_input
+    later = clock.time() + 31 * 60
+    monkeypatch.setattr(clock, "time", lambda: later)
+    at.run()
+    assert at.text_input(key="login.password")
+    assert "without activity" in at.info[0].value
+
+
+def test_identity_provider_sign_in_is_limited_to_the_allow_list(con):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.secrets["allowed_moderator_emails"] = ["mod@community.org"]
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x"}
+    at.user = {"is_logged_in": True, "email": "stranger@gmail.com"}
+    at.run()
+    assert "not on the moderators' list" in at.error[0].value and not at.metric
+    at.user = {"is_logged_in": True, "email": "Mod@Community.org"}
+    at.run()
+    assert "Signed in as mod@community.org" in [c.value for c in at.sidebar.caption]
