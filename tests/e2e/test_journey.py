@@ -1,0 +1,139 @@
+"""The moderator's week in a real browser: log in, import, screen, skills, match, pair, drop-out, analytics."""
+
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from lib import auth
+from tests.conftest import FIXTURES
+from tools.dashboard_server import launch_browser, running_dashboard
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "the moderator's password"
+SLOW = 30_000
+SHOTS = Path(tempfile.gettempdir()) / "journey-screenshots"
+HARMLESS = ("/_stcore/host-config", "/_stcore/health", "favicon", "Failed to load resource")
+
+
+def choose(page, label: str, option) -> None:
+    """Pick an option (text or pattern) of a Streamlit selectbox or multiselect by its label."""
+    box = page.get_by_role("combobox", name=label, exact=True)
+    exact = {"exact": True} if isinstance(option, str) else {}
+    wanted = page.get_by_role("option", name=option, **exact)
+    for _ in range(3):
+        box.click()
+        try:
+            wanted.first.wait_for(timeout=4_000)
+            break
+        except Exception:
+            page.keyboard.press("Escape")
+    wanted.first.click()
+
+
+def go(page, link: str, heading: str) -> None:
+    """Open a page from the sidebar (a new URL would start a new, logged-out session); keep a screenshot."""
+    page.locator('[data-testid="stSidebar"]').get_by_role("link", name=link, exact=True).click()
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible(timeout=SLOW)
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    page.screenshot(path=str(SHOTS / f"{link.lower().replace(' ', '_')}.png"), full_page=True)
+
+
+@pytest.fixture
+def server(db_file):
+    with running_dashboard(db_file, env={"MENTORING_PASSWORD_HASH": auth.hash_password(PASSWORD)}) as url:
+        yield url
+
+
+def test_the_moderators_week(server, tmp_path):
+    SHOTS.mkdir(exist_ok=True)
+    errors = []
+    with sync_playwright() as p:
+        browser = launch_browser(p)
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.set_default_timeout(SLOW)
+        try:
+            _journey(page, server, tmp_path)
+        finally:
+            browser.close()
+    assert [e for e in errors if not any(h in e for h in HARMLESS)] == []
+
+
+def _journey(page, url, tmp_path):
+    # log in
+    page.goto(url)
+    expect(page.get_by_role("heading", name="Peer mentoring: moderator login")).to_be_visible()
+    page.get_by_label("Moderator password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Peer mentoring: today")).to_be_visible()
+
+    # import a Google Forms export, correcting one column
+    go(page, "Import", "Import applications")
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+        FIXTURES / "csv" / "journey_form.csv"
+    )
+    expect(page.get_by_role("heading", name="Which column is which?")).to_be_visible()
+    choose(page, "What do you want to get out of it?", "(keep as extra answer)")
+    expect(page.get_by_text("Extra: What do you want to get out of it?").first).to_be_attached()
+    page.get_by_role("button", name=re.compile(r"Import 7 rows")).click()
+    expect(page.get_by_role("heading", name="Rejected rows")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download rejected rows (CSV)").click()
+    assert "not-an-email" in open(download.value.path(), encoding="utf-8-sig").read()
+
+    # screening: everyone valid to accepted
+    go(page, "Applicants", "Applicants")
+    for name in ("Amara Okafor", "Felix Braun", "Ines Ruiz", "Kenji Tanaka", "Priya Sharma", "Lucas Silva"):
+        choose(page, "Applicants", re.compile(re.escape(name)))
+    page.keyboard.press("Escape")
+    choose(page, "Move to", "accepted: Member: can be matched")
+    page.get_by_role("button", name="Move", exact=True).click()
+    expect(page.get_by_text("accepted: 6")).to_be_visible()
+
+    # skills: the coverage chart and one skill's members
+    go(page, "Skills", "Skills")
+    expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible()
+    choose(page, "Members for a skill (or click a bar)", "Rust")
+    expect(page.get_by_text("Rust: 1 offering, 2 wanting.")).to_be_visible()
+
+    # merge two duplicate skills
+    go(page, "Skill vocabulary", "Skill vocabulary")
+    expect(page.get_by_text("looks like").first).to_be_visible()
+    page.get_by_role("button", name="Merge", exact=True).first.click()
+    expect(page.get_by_text("Undo", exact=True).first).to_be_visible()
+
+    # matching: read a pair's reasons, confirm the round, see the introduction
+    go(page, "Matching", "Matching")
+    expect(page.get_by_text(re.compile(r"3 pairs, 0 members left out"))).to_be_visible()
+    page.get_by_role("button", name="Confirm 3 pairs").click()
+    expect(page.get_by_text("Open in your mail program").first).to_be_visible()
+    email = page.get_by_label("Email (edit before sending)").first.input_value()
+    assert "Amara" in email and "Felix" in email and "can help" in email
+
+    # pairs: Amara + Felix become active, then Felix drops out
+    go(page, "Pairs", "Pairs")
+    choose(page, "Open a pairing", re.compile(r"Amara Okafor \+ Felix Braun \(proposed\)"))
+    page.get_by_role("button", name="Committed to a weekly hour (active)").click()
+    choose(page, "Open a pairing", re.compile(r"Amara Okafor \+ Felix Braun \(active\)"))
+    page.get_by_role("button", name="Record a drop-out or ending").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    dialog.get_by_text("Felix Braun", exact=True).click()
+    dialog.get_by_label("Feedback, in their words").fill("New job, no time in the evenings")
+    dialog.get_by_role("button", name="Record the ending").click()
+    expect(page.get_by_text(re.compile(r"Last recorded: ended of Amara"))).to_be_visible()
+
+    # Amara is back in the suggestions; analytics counts the new reason
+    go(page, "Matching", "Matching")
+    page.get_by_role("tab", name="For one member").click()
+    choose(page, "Member", "Amara Okafor <amara@journey.example>")
+    expect(page.get_by_text("Amara", exact=False).first).to_be_visible()
+    go(page, "Analytics", "Analytics")
+    expect(page.get_by_text(re.compile(r"1 endings; the most common reason is time commitment"))).to_be_visible()
+
+    # log out
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("heading", name="Peer mentoring: moderator login")).to_be_visible()
