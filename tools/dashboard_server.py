@@ -58,6 +58,7 @@ def running_dashboard(db_path: Path, *, env: dict[str, str] | None = None, timeo
     log = open(db_path.with_suffix(".server.log"), "w")  # noqa: SIM115 - closed in finally
     process = subprocess.Popen(command, cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
+    db_path.with_suffix(".server.pid").write_text(str(process.pid))
     try:
         _wait_healthy(url, process, timeout)
         yield url
