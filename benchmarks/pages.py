@@ -18,15 +18,21 @@ from benchmarks.analytics import build
 from lib import db, demo, ui
 from tools.dashboard_server import launch_browser, running_dashboard
 
-HEADINGS = {"Home": "Peer mentoring: today", "Import": "Import applications", "Skill vocabulary": "Skill vocabulary",
-            "Audit log": "Audit log"}
+HEADINGS = {
+    "Home": "Peer mentoring: today",
+    "Import": "Import applications",
+    "Skill vocabulary": "Skill vocabulary",
+    "Audit log": "Audit log",
+}
 
 
 def drawn(page) -> None:
     """Wait until Streamlit has finished running the script and drawing."""
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]') && "
-        "document.querySelector('[data-testid=\"stAppViewContainer\"]')", timeout=300_000)
+        "document.querySelector('[data-testid=\"stAppViewContainer\"]')",
+        timeout=300_000,
+    )
     page.wait_for_timeout(50)
 
 
@@ -54,7 +60,9 @@ def measure(path: Path) -> None:
                 drawn(page)
                 times.append((time.perf_counter() - start) * 1000)
             print(f"| {label} | {statistics.median(times):.0f} |", flush=True)
-        pid = int(Path(path.with_suffix(".server.pid")).read_text()) if path.with_suffix(".server.pid").exists() else None
+        pid = (
+            int(Path(path.with_suffix(".server.pid")).read_text()) if path.with_suffix(".server.pid").exists() else None
+        )
         browser.close()
         if pid:
             print(f"\ndashboard process memory: {rss_mb(pid):.0f} MB")

@@ -31,6 +31,7 @@ from lib.errors import InvalidInput, NotFound
 DEFAULT_WEIGHTS = {"reciprocity": 50.0, "experience": 15.0, "timezone": 20.0, "waiting": 15.0}
 DEFAULT_LIMITS = {"max_timezone_gap_hours": None, "max_experience_gap_years": None, "min_shared_hours": None}
 EXACT_LIMIT = 3000
+AUTO_ROUND_LIMIT = 1000  # the Matching page computes a round by itself up to this many waiting members
 WAIT_FULL_DAYS = 60
 
 

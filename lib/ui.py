@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
@@ -14,7 +15,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from lib import auth, charts, db, demo, exports
+from lib import auth, charts, db, demo, exports, matching
 from lib.errors import MentoringError
 
 APP_NAME = "Peer mentoring"
@@ -116,6 +117,22 @@ def chart_downloads(chart, frame: pd.DataFrame, *, name: str, key: str) -> None:
         key=f"{key}.csv",
         icon=":material/table:",
     )
+
+
+def cached_round(page: Page, settings: matching.Settings) -> matching.Round:
+    """The suggested round for these weights, cached until the next write."""
+    key = json.dumps({"weights": settings.weights, "limits": settings.limits}, sort_keys=True)
+    return _round(str(page.path), key)
+
+
+@st.cache_data(show_spinner="Finding the best round ...", max_entries=4)
+def _round(path: str, key: str) -> matching.Round:
+    chosen = json.loads(key)
+    cursor = _shared(path)[0].cursor()
+    try:
+        return matching.suggest_round(cursor, settings=matching.Settings(chosen["weights"], chosen["limits"]))
+    finally:
+        cursor.close()
 
 
 @st.cache_resource(show_spinner=False)

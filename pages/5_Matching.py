@@ -57,57 +57,71 @@ with st.expander("Score weights and hard limits"):
 
 round_tab, member_tab, pause_tab = st.tabs(["Whole round", "For one member", "Pauses and never-pair"])
 with round_tab:
-    found = matching.suggest_round(page.con(), settings=settings)
-    st.caption(
-        f"{found.method.capitalize()} over {found.candidates:,} candidate pairs: "
-        f"{len(found.pairs)} pairs, {len(found.unmatched)} members left out."
-    )
-    if found.pairs.empty:
-        st.info("No pairs to suggest: accept more members on the Applicants page, or see who is left out below.")
+    waiting = len(matching.eligible_members(page.con()))
+    found = None
+    if waiting <= matching.AUTO_ROUND_LIMIT or st.session_state.get("match.round_requested"):
+        found = ui.cached_round(page, settings)
     else:
-        st.dataframe(
-            found.pairs.assign(reasons=found.pairs["reasons"].map("; ".join)),
-            hide_index=True,
-            column_order=["a_name", "b_name", "score", "a_teaches_b", "b_teaches_a", "reasons"],
-            column_config={
-                "a_name": "Member A",
-                "b_name": "Member B",
-                "score": st.column_config.NumberColumn("Score", format="%.0f"),
-                "a_teaches_b": st.column_config.ListColumn("A teaches B"),
-                "b_teaches_a": st.column_config.ListColumn("B teaches A"),
-                "reasons": "Why",
-            },
+        st.info(
+            f"{waiting:,} members are waiting for a partner; finding the best round for so many takes a few seconds.",
+            icon=":material/hourglass_top:",
         )
-        options = {
-            f"{p.a_email}|{p.b_email}": f"{p.a_name} + {p.b_name} ({p.score:.0f})" for p in found.pairs.itertuples()
-        }
-        digest = hashlib.sha1("".join(options).encode()).hexdigest()[:8]
-        dropped = st.multiselect(
-            "Leave these pairs out",
-            list(options),
-            format_func=options.get,
-            key=f"match.drop.{digest}",
-            placeholder="Keep every pair",
+        if st.button("Suggest a round", key="match.suggest_round", type="primary"):
+            st.session_state["match.round_requested"] = True
+            st.rerun()
+    if found is not None:
+        st.caption(
+            f"{found.method.capitalize()} over {found.candidates:,} candidate pairs: "
+            f"{len(found.pairs)} pairs, {len(found.unmatched)} members left out."
         )
-        chosen = [c for c in options if c not in dropped]
-        if st.button(f"Confirm {len(chosen)} pairs", key="match.confirm_round", type="primary", disabled=not chosen):
-            confirm([tuple(c.split("|")) for c in chosen])
-        left, right = st.columns([3, 1], vertical_alignment="bottom")
-        single = left.selectbox(
-            "Or confirm just one pair",
-            list(options),
-            index=None,
-            format_func=options.get,
-            key=f"match.single.{digest}",
-            placeholder="Choose a pair",
-        )
-        if right.button("Confirm this pair", key="match.confirm_single", disabled=not single):
-            confirm([tuple(single.split("|"))])
-    if not found.unmatched.empty:
-        st.subheader("Left out this round, and why")
-        st.dataframe(
-            found.unmatched, hide_index=True, column_config={"email": "Email", "name": "Name", "reason": "Why"}
-        )
+        if found.pairs.empty:
+            st.info("No pairs to suggest: accept more members on the Applicants page, or see who is left out below.")
+        else:
+            st.dataframe(
+                found.pairs.assign(reasons=found.pairs["reasons"].map("; ".join)),
+                hide_index=True,
+                column_order=["a_name", "b_name", "score", "a_teaches_b", "b_teaches_a", "reasons"],
+                column_config={
+                    "a_name": "Member A",
+                    "b_name": "Member B",
+                    "score": st.column_config.NumberColumn("Score", format="%.0f"),
+                    "a_teaches_b": st.column_config.ListColumn("A teaches B"),
+                    "b_teaches_a": st.column_config.ListColumn("B teaches A"),
+                    "reasons": "Why",
+                },
+            )
+            options = {
+                f"{p.a_email}|{p.b_email}": f"{p.a_name} + {p.b_name} ({p.score:.0f})" for p in found.pairs.itertuples()
+            }
+            digest = hashlib.sha1("".join(options).encode()).hexdigest()[:8]
+            dropped = st.multiselect(
+                "Leave these pairs out",
+                list(options),
+                format_func=options.get,
+                key=f"match.drop.{digest}",
+                placeholder="Keep every pair",
+            )
+            chosen = [c for c in options if c not in dropped]
+            if st.button(
+                f"Confirm {len(chosen)} pairs", key="match.confirm_round", type="primary", disabled=not chosen
+            ):
+                confirm([tuple(c.split("|")) for c in chosen])
+            left, right = st.columns([3, 1], vertical_alignment="bottom")
+            single = left.selectbox(
+                "Or confirm just one pair",
+                list(options),
+                index=None,
+                format_func=options.get,
+                key=f"match.single.{digest}",
+                placeholder="Choose a pair",
+            )
+            if right.button("Confirm this pair", key="match.confirm_single", disabled=not single):
+                confirm([tuple(single.split("|"))])
+        if not found.unmatched.empty:
+            st.subheader("Left out this round, and why")
+            st.dataframe(
+                found.unmatched, hide_index=True, column_config={"email": "Email", "name": "Name", "reason": "Why"}
+            )
 
 with member_tab:
     pool = matching.eligible_members(page.con())

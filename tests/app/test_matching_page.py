@@ -87,3 +87,11 @@ def test_introduction_template_is_read_from_the_editable_file(community, tmp_pat
     monkeypatch.setenv("MENTORING_TEMPLATES", str(tmp_path))
     email = introductions.introduction(community, made["id"])
     assert (email.subject, email.body) == ("Hello Amara & Felix", "Amara Okafor <-> Felix Braun: Elixir\n")
+
+
+def test_large_pools_compute_the_round_on_request(community, monkeypatch):
+    monkeypatch.setattr(matching, "AUTO_ROUND_LIMIT", 1)
+    at = _open()
+    assert not [d for d in at.dataframe if "a_teaches_b" in d.value.columns]
+    at.button(key="match.suggest_round").click().run()
+    assert _frame(at, "a_teaches_b").iloc[0]["a_name"] in ("Amara Okafor", "Felix Braun")
