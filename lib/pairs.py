@@ -82,15 +82,17 @@ def list_pairings(con: duckdb.DuckDBPyConnection, *, state: str | None = None) -
         raise InvalidInput(f"'{state}' is not a state; use proposed, trial, active or ended.")
     return con.execute(
         """
+        WITH checkins AS (SELECT pairing_id, max(checked_on) AS last_check_in FROM pairing_checkins GROUP BY 1),
+             said AS (SELECT pairing_id, arg_max(feedback, id) AS feedback FROM endings
+                      WHERE undone_at IS NULL AND pairing_id IS NOT NULL GROUP BY 1)
         SELECT p.id, a.name AS a_name, b.name AS b_name, a.email AS a, b.email AS b, p.state,
                CAST(p.a_teaches_b AS VARCHAR[]) AS a_teaches_b, CAST(p.b_teaches_a AS VARCHAR[]) AS b_teaches_a,
                p.started_on, p.trial_on, p.active_on, p.ended_on, p.ended_by, p.end_reason AS reason,
                date_diff('week', p.started_on, coalesce(p.ended_on, CAST($now AS DATE))) AS weeks,
                p.state_changed_at AS last_change, p.score, p.channel, p.slot_day, p.slot_time, p.slot_zone,
-               (SELECT max(checked_on) FROM pairing_checkins c WHERE c.pairing_id = p.id) AS last_check_in,
-               (SELECT e.feedback FROM endings e WHERE e.pairing_id = p.id AND e.undone_at IS NULL
-                ORDER BY e.id DESC LIMIT 1) AS feedback
+               c.last_check_in, s.feedback
         FROM pairings p JOIN applicants a ON a.id = p.a_id JOIN applicants b ON b.id = p.b_id
+        LEFT JOIN checkins c ON c.pairing_id = p.id LEFT JOIN said s ON s.pairing_id = p.id
         WHERE $state IS NULL OR p.state = $state
         ORDER BY p.state_changed_at DESC, p.id DESC
         """,
