@@ -8,9 +8,12 @@ database file; the newest KEEP_SNAPSHOTS are kept.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
+import tempfile
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -105,6 +108,31 @@ def restore(db_file: Path, folder: Path) -> Path:
         current.close()
     os.replace(staging, db_file)
     return kept
+
+
+def backup_zip(con: duckdb.DuckDBPyConnection) -> bytes:
+    """The whole database as a zip of a backup folder, to download."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = backup(con, Path(tmp) / "backup")
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for file in sorted(folder.iterdir()):
+                archive.write(file, file.name)
+        return buffer.getvalue()
+
+
+def restore_zip(db_file: Path, data: bytes) -> Path:
+    """Restore from a zip made by backup_zip (the database file must not be open)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = archive.namelist()
+                if any("/" in n or "\\" in n or n.startswith(".") for n in names):
+                    raise InvalidInput("This zip has folders in it; it is not a backup made by this dashboard.")
+                archive.extractall(tmp)
+        except zipfile.BadZipFile as exc:
+            raise InvalidInput("This file is not a zip made by this dashboard's backup; nothing was changed.") from exc
+        return restore(db_file, Path(tmp))
 
 
 def _quoted(path: Path) -> str:

@@ -30,6 +30,7 @@ NAV = [
     ("pages/6_Pairs.py", "Pairs", ":material/diversity_3:"),
     ("pages/8_Analytics.py", "Analytics", ":material/monitoring:"),
     ("pages/7_Audit.py", "Audit log", ":material/history:"),
+    ("pages/9_Data.py", "Backups & privacy", ":material/shield:"),
 ]
 
 
@@ -43,6 +44,17 @@ class Page:
     def con(self) -> duckdb.DuckDBPyConnection:
         """A fresh cursor for this run's reads (DuckDB refuses one connection in two threads)."""
         return _shared(str(self.path))[0].cursor()
+
+    def replace_database(self, action) -> None:
+        """Close the shared connection, run `action(path)` on the closed file, and reopen it."""
+        base, lock = _shared(str(self.path))
+        with lock:
+            base.close()
+            _shared.clear()
+            try:
+                action(self.path)
+            finally:
+                st.cache_data.clear()
 
     @contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
