@@ -21,6 +21,7 @@ PAGES = {
     "pairs": "Pairs",
     "analytics": "Analytics",
     "audit": "Audit",
+    "data": "Data",
 }
 
 
