@@ -3,7 +3,6 @@
 import streamlit as st
 
 from lib import applicants, attention, demo, lifecycle, ui
-from lib.errors import MentoringError
 
 page = ui.page_setup("Home", ":material/home:")
 con = page.con()
@@ -18,13 +17,7 @@ def go(target: str, key: str, value) -> None:
 
 
 def advance(pairing_id: int, to: str) -> None:
-    try:
-        with page.writing() as cur:
-            lifecycle.advance(cur, pairing_id, to, moderator=page.moderator)
-    except MentoringError as exc:
-        ui.show_error(exc)
-    else:
-        st.rerun()
+    page.apply(lambda cur: lifecycle.advance(cur, pairing_id, to, moderator=page.moderator))
 
 
 if summary["total"] == 0:
@@ -36,14 +29,7 @@ if summary["total"] == 0:
     left, right = st.columns(2)
     left.page_link("pages/1_Import.py", label="Import a CSV export", icon=":material/upload_file:")
     if right.button("Load the demo community", key="home.load_demo", icon=":material/science:"):
-        try:
-            with page.writing() as cur:
-                loaded = demo.load_demo(cur, moderator=page.moderator)
-        except MentoringError as exc:
-            ui.show_error(exc)
-        else:
-            st.toast(f"Loaded {loaded} made-up applicants.")
-            st.rerun()
+        page.apply(lambda cur: demo.load_demo(cur, moderator=page.moderator), "Loaded the made-up demo community.")
     st.stop()
 
 st.subheader("Needs attention")
@@ -94,15 +80,10 @@ with st.expander("Thresholds for these lists"):
         for i, (k, v) in enumerate(limits.items())
     }
     if st.button("Save thresholds", key="home.save_limits"):
-        with page.writing() as cur:
-            attention.save_thresholds(cur, chosen, moderator=page.moderator)
-        st.rerun()
+        page.apply(lambda cur: attention.save_thresholds(cur, chosen, moderator=page.moderator), "Thresholds saved.")
 
 if summary["demo"]:
     st.divider()
     st.caption(f"{summary['demo']} demo applicants are loaded. Removing them leaves your own data as it is.")
     if st.button("Remove demo data", key="home.remove_demo", icon=":material/delete:"):
-        with page.writing() as cur:
-            removed = demo.remove_demo(cur, moderator=page.moderator)
-        st.toast(f"Removed {removed} demo applicants.")
-        st.rerun()
+        page.apply(lambda cur: demo.remove_demo(cur, moderator=page.moderator), "Removed the demo data.")

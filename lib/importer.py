@@ -250,15 +250,6 @@ def import_parsed(
         db.unregister(con, "_import_raw_df")
 
 
-def import_rejects(con: duckdb.DuckDBPyConnection, import_id: int) -> pd.DataFrame:
-    """The rejected rows of one import: spreadsheet row, reason and the raw values."""
-    return con.execute(
-        "SELECT row_number AS row, reason, CAST(raw AS VARCHAR) AS raw FROM import_rejects "
-        "WHERE import_id = ? ORDER BY row_number",
-        [import_id],
-    ).df()
-
-
 def rejects_table(con: duckdb.DuckDBPyConnection, import_id: int) -> pd.DataFrame:
     """Rejected rows spread back into their original columns, to fix and re-import."""
     rows = con.execute(

@@ -56,6 +56,20 @@ class Page:
             finally:
                 st.cache_data.clear()
 
+    def apply(self, action, done: str | None = None, *, forget: tuple[str, ...] = ()) -> None:
+        """Run one write; show a project error as its sentence, or forget keys, toast `done` and redraw."""
+        try:
+            with self.writing() as cursor:
+                action(cursor)
+        except MentoringError as exc:
+            show_error(exc)
+        else:
+            for key in forget:
+                st.session_state.pop(key, None)
+            if done:
+                st.toast(done)
+            st.rerun()
+
     @contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor for one write, serialised with every other session's writes."""

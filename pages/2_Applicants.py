@@ -3,7 +3,6 @@
 import streamlit as st
 
 from lib import applicants, ui
-from lib.errors import MentoringError
 
 page = ui.page_setup("Applicants", ":material/group:")
 st.title("Applicants")
@@ -72,14 +71,10 @@ to = to_col.selectbox(
 )
 reason = reason_col.text_input("Reason (needed when declining)", key="applicants.reason")
 if st.button("Move", key="applicants.move", type="primary", disabled=not chosen):
-    try:
-        with page.writing() as cur:
-            moved = applicants.set_status(cur, chosen, to, reason=reason or None, moderator=page.moderator)
-    except MentoringError as exc:
-        ui.show_error(exc)
-    else:
-        st.toast(f"Moved {moved} applicants to {to}.")
-        st.rerun()
+    page.apply(
+        lambda cur: applicants.set_status(cur, chosen, to, reason=reason or None, moderator=page.moderator),
+        f"Moved {len(chosen)} applicants to {to}.",
+    )
 
 if len(chosen) == 1:
     person = applicants.get_applicant(page.con(), chosen[0])
@@ -90,6 +85,4 @@ if len(chosen) == 1:
     st.dataframe(applicants.status_history(page.con(), chosen[0]), hide_index=True, key="applicants.history")
     notes = st.text_area("Notes from the chat", value=person["notes"] or "", key=f"applicants.notes.{person['id']}")
     if st.button("Save notes", key="applicants.save_notes"):
-        with page.writing() as cur:
-            applicants.set_notes(cur, chosen[0], notes, moderator=page.moderator)
-        st.toast("Notes saved.")
+        page.apply(lambda cur: applicants.set_notes(cur, chosen[0], notes, moderator=page.moderator), "Notes saved.")

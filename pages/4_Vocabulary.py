@@ -3,7 +3,6 @@
 import streamlit as st
 
 from lib import coverage, skills, ui
-from lib.errors import MentoringError
 
 page = ui.page_setup("Skill vocabulary", ":material/spellcheck:")
 st.title("Skill vocabulary")
@@ -11,18 +10,6 @@ st.caption(
     "Members write skills in their own words; each word maps to one canonical skill. Merging moves "
     "every member's words and is remembered for future imports. Every merge can be undone."
 )
-
-
-def run(action, done: str) -> None:
-    """Apply one vocabulary change, report it, and redraw the page."""
-    try:
-        with page.writing() as cur:
-            action(cur)
-    except MentoringError as exc:
-        ui.show_error(exc)
-    else:
-        st.toast(done)
-        st.rerun()
 
 
 st.subheader("Likely duplicates")
@@ -36,7 +23,7 @@ for row in proposals.head(25).itertuples():
         f"({row.into_members} members), similarity {row.score}"
     )
     if button.button("Merge", key=f"vocab.dup.{row.merge_id}.{row.into_id}"):
-        run(
+        page.apply(
             lambda cur, r=row: skills.merge_skills(cur, r.merge, r.into, moderator=page.moderator),
             f"Merged {ui.safe(row.merge)} into {ui.safe(row.into)}.",
         )
@@ -47,7 +34,7 @@ left, right, go = st.columns([2, 2, 1], vertical_alignment="bottom")
 source = left.selectbox("Merge this skill", used, index=None, key="vocab.from", placeholder="Skill members use")
 target = right.selectbox("into", every, index=None, key="vocab.into", placeholder="Canonical skill")
 if go.button("Merge", key="vocab.merge", disabled=not (source and target)):
-    run(
+    page.apply(
         lambda cur: skills.merge_skills(cur, source, target, moderator=page.moderator),
         f"Merged {ui.safe(source)} into {ui.safe(target)}.",
     )
@@ -55,7 +42,7 @@ left, right, go = st.columns([2, 2, 1], vertical_alignment="bottom")
 old = left.selectbox("Rename this skill", used, index=None, key="vocab.rename_skill", placeholder="Skill")
 new = right.text_input("New name", key="vocab.rename_to")
 if go.button("Rename", key="vocab.rename", disabled=not (old and new.strip())):
-    run(
+    page.apply(
         lambda cur: skills.rename_skill(cur, old, new, moderator=page.moderator),
         f"Renamed {ui.safe(old)} to {ui.safe(new)}.",
     )
@@ -71,7 +58,7 @@ for row in history.head(30).itertuples():
         f"{row.merged_at:%d %b %Y %H:%M}: **{ui.safe(row.merged)}** into **{ui.safe(row.into_skill)}** by {ui.safe(row.moderator)} {state}"
     )
     if not state and button.button("Undo", key=f"vocab.undo.{row.id}"):
-        run(
+        page.apply(
             lambda cur, r=row: skills.undo_merge(cur, r.id, moderator=page.moderator),
             f"Undid the merge of {ui.safe(row.merged)}.",
         )
@@ -91,4 +78,4 @@ st.dataframe(
     column_config={"skill": "Canonical skill", "word": "Member's word", "members": "Members"},
 )
 if st.button("Re-run normalisation over every member's words", key="vocab.renormalise"):
-    run(lambda cur: skills.renormalise(cur, moderator=page.moderator), "Normalised every member's words again.")
+    page.apply(lambda cur: skills.renormalise(cur, moderator=page.moderator), "Normalised every member's words again.")

@@ -48,12 +48,10 @@ with st.expander("Score weights and hard limits"):
         for i, (key, label) in enumerate(labels.items())
     }
     if st.button("Save weights and limits", key="match.save"):
-        try:
-            with page.writing() as cur:
-                matching.save_settings(cur, matching.Settings(weights, limits), moderator=page.moderator)
-            st.toast("Saved.")
-        except MentoringError as exc:
-            ui.show_error(exc)
+        page.apply(
+            lambda cur: matching.save_settings(cur, matching.Settings(weights, limits), moderator=page.moderator),
+            "Saved.",
+        )
 
 round_tab, member_tab, pause_tab = st.tabs(["Whole round", "For one member", "Pauses and never-pair"])
 with round_tab:
@@ -163,23 +161,13 @@ with pause_tab:
     who = left.text_input("Pause member (email)", key="match.pause_email")
     until = right.date_input("Away until", date.today() + timedelta(days=60), key="match.pause_until")
     if st.button("Pause", key="match.pause") and who:
-        try:
-            with page.writing() as cur:
-                pairs.pause_member(cur, who, until, moderator=page.moderator)
-            st.toast(f"Paused {ui.safe(who)}.")
-        except MentoringError as exc:
-            ui.show_error(exc)
+        page.apply(lambda cur: pairs.pause_member(cur, who, until, moderator=page.moderator), f"Paused {ui.safe(who)}.")
     st.dataframe(pairs.pauses(page.con()), hide_index=True)
     left, right = st.columns(2)
     x = left.text_input("Never pair (email)", key="match.never_a")
     y = right.text_input("with (email)", key="match.never_b")
     if st.button("Never pair these two", key="match.never") and x and y:
-        try:
-            with page.writing() as cur:
-                pairs.mark_never_pair(cur, x, y, moderator=page.moderator)
-            st.toast("Marked.")
-        except MentoringError as exc:
-            ui.show_error(exc)
+        page.apply(lambda cur: pairs.mark_never_pair(cur, x, y, moderator=page.moderator), "Marked.")
     st.dataframe(pairs.never_pairs(page.con()), hide_index=True)
 
 for pairing_id in st.session_state.get("match.confirmed", []):

@@ -5,23 +5,14 @@ from datetime import date
 import streamlit as st
 
 from lib import lifecycle, pairs, ui
-from lib.errors import MentoringError
 
 page = ui.page_setup("Pairs", ":material/diversity_3:")
 st.title("Pairs")
 
 
 def act(action, done: str) -> None:
-    """Apply one change, say so, and redraw."""
-    try:
-        with page.writing() as cur:
-            action(cur)
-    except MentoringError as exc:
-        ui.show_error(exc)
-    else:
-        st.session_state.pop("pairs.ending", None)
-        st.toast(done)
-        st.rerun()
+    """Apply one change (closing the ending dialog), say so, and redraw."""
+    page.apply(action, done, forget=("pairs.ending",))
 
 
 @st.dialog("Record an ending", on_dismiss=lambda: st.session_state.pop("pairs.ending", None))

@@ -97,3 +97,17 @@ def chart_frames(at, key: str) -> list:
 
     element = next(e for e in walk(at._tree) if matches(e))
     return [pa.ipc.open_stream(d.data.data).read_pandas() for d in element.proto.datasets]
+
+
+def run_cli(db_file, *args):
+    """Run `python -m lib --db DB_FILE ARGS...` as a moderator would; returns the finished process."""
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "lib", "--db", str(db_file), *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )

@@ -1,11 +1,8 @@
-import subprocess
-import sys
-
 import pytest
 
 from lib import backup, db, demo, importer, skills
 from lib.errors import InvalidInput
-from tests.conftest import FIXTURES, ROOT, table_snapshot
+from tests.conftest import FIXTURES, run_cli, table_snapshot
 
 GOOGLE = (FIXTURES / "csv" / "google_forms_bom.csv").read_bytes()
 
@@ -64,13 +61,7 @@ def test_schema_upgrade_takes_a_snapshot(tmp_path):
 
 def test_cli_backup_and_restore(db_file, tmp_path):
     def cli(*args):
-        return subprocess.run(
-            [sys.executable, "-m", "lib", "--db", str(db_file), *map(str, args)],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            timeout=120,
-        )
+        return run_cli(db_file, *args)
 
     cli("import", FIXTURES / "csv" / "google_forms_bom.csv")
     assert cli("backup", tmp_path / "b").returncode == 0

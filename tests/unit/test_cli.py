@@ -5,19 +5,12 @@ import sys
 import pytest
 
 from lib import db
-from tests.conftest import FIXTURES, ROOT, table_snapshot
+from tests.conftest import FIXTURES, run_cli, table_snapshot
 
 GOOGLE = FIXTURES / "csv" / "google_forms_bom.csv"
 
 
-def cli(db_file, *args):
-    return subprocess.run(
-        [sys.executable, "-m", "lib", "--db", str(db_file), *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
+cli = run_cli
 
 
 def test_import_json_shape_and_exit_code(db_file):

@@ -1,12 +1,10 @@
 import csv
 import io
 import json
-import subprocess
-import sys
 from datetime import datetime, timedelta
 
 from lib import applicants, db, importer, lifecycle, pairs, privacy
-from tests.conftest import ROOT, make_csv
+from tests.conftest import make_csv, run_cli
 
 HEADER = [
     "Email",
@@ -100,13 +98,7 @@ def test_retention_erases_old_declined_applicants(con, monkeypatch):
 
 def test_cli_exports_are_formula_safe_and_erase_works(db_file, tmp_path):
     def cli(*args):
-        return subprocess.run(
-            [sys.executable, "-m", "lib", "--db", str(db_file), *map(str, args)],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            timeout=120,
-        )
+        return run_cli(db_file, *args)
 
     export = tmp_path / "in.csv"
     export.write_bytes(
