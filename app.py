@@ -5,8 +5,7 @@ import streamlit as st
 from lib import applicants, attention, demo, lifecycle, ui
 
 page = ui.page_setup("Home", ":material/home:")
-con = page.con()
-summary = applicants.home_summary(con)
+summary = page.read(applicants.home_summary)
 st.title("Peer mentoring: today")
 
 
@@ -33,37 +32,45 @@ if summary["total"] == 0:
     st.stop()
 
 st.subheader("Needs attention")
-limits = attention.thresholds(con)
-for kind, frame in attention.needs_attention(con).items():
+limits = page.read(attention.thresholds)
+for kind, frame in page.read(attention.needs_attention).items():
     title = attention.TITLES[kind].format(**limits)
-    with st.expander(f"{title}: **{len(frame)}**", expanded=0 < len(frame) <= 5):
+    # Rows are drawn only while their list is open, so a long list costs nothing until it is wanted.
+    box = st.expander(
+        f"{title}: **{len(frame)}**", expanded=0 < len(frame) <= 5, key=f"home.list.{kind}", on_change="rerun"
+    )
+    if not box.open:
+        continue
+    with box:
         if frame.empty:
             st.caption("Nothing here.")
         for row in frame.head(10).itertuples():
-            text, first, second = st.columns([4, 1, 1], vertical_alignment="center")
+            text, actions = st.columns([3, 2], vertical_alignment="center")
+            # the buttons sit side by side and wrap under each other on a narrow window, never cut short
+            buttons = actions.container(horizontal=True, horizontal_alignment="right")
             if kind in ("no_trial", "no_outcome", "no_checkin"):
                 text.write(f"#{row.id} {ui.safe(row.a_name)} + {ui.safe(row.b_name)}: {row.days} days")
-                with first.popover("Nudge", icon=":material/mail:"):
+                with buttons.popover("Nudge", icon=":material/mail:"):
                     st.code(attention.nudge_text(kind, row._asdict()), language=None, wrap_lines=True)
-                if kind == "no_trial" and second.button("Trial agreed", key=f"home.trial.{row.id}"):
+                if kind == "no_trial" and buttons.button("Trial agreed", key=f"home.trial.{row.id}"):
                     advance(row.id, "trial")
-                elif kind == "no_outcome" and second.button("Went well", key=f"home.active.{row.id}"):
+                elif kind == "no_outcome" and buttons.button("Went well", key=f"home.active.{row.id}"):
                     advance(row.id, "active")
-                elif kind == "no_checkin" and second.button("Open", key=f"home.pair.{row.id}"):
+                elif kind == "no_checkin" and buttons.button("Open", key=f"home.pair.{row.id}"):
                     go("pages/6_Pairs.py", "pairs.pick", row.id)
             elif kind in ("left_behind", "waiting"):
                 text.write(f"{ui.safe(row.name)} ({ui.safe(row.email)}): waiting {row.days} days since acceptance")
-                if first.button("Find a partner", key=f"home.{kind}.{row.id}"):
+                if buttons.button("Find a partner", key=f"home.{kind}.{row.id}"):
                     go("pages/5_Matching.py", "match.member", row.email)
             else:
                 text.write(f"{ui.safe(row.name)} ({ui.safe(row.email)}): applied {row.days} days ago")
-                if first.button("Open", key=f"home.screen.{row.id}"):
+                if buttons.button("Open", key=f"home.screen.{row.id}"):
                     go("pages/2_Applicants.py", "applicants.search", row.email)
         if len(frame) > 10:
             st.caption(f"... and {len(frame) - 10} more.")
 
 st.subheader("Screening")
-counts = applicants.stage_counts(con)
+counts = page.read(applicants.stage_counts)
 for column, row in zip(st.columns(len(counts)), counts.itertuples()):
     column.metric(row.stage.capitalize(), row.count, help=applicants.STAGE_HELP[row.stage])
 last = summary["last_import"]

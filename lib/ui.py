@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import threading
@@ -9,6 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -44,6 +46,16 @@ class Page:
     def con(self) -> duckdb.DuckDBPyConnection:
         """A fresh cursor for this run's reads (DuckDB refuses one connection in two threads)."""
         return _shared(str(self.path))[0].cursor()
+
+    def read(self, fn, *args, **kwargs):
+        """`fn(cursor, *args, **kwargs)` for a module-level read function of lib, cached per database
+        file and day until the next write through this dashboard (`writing` clears every cached read).
+
+        The cache is safe because no other program can write while the dashboard holds the file
+        (DuckDB's lock: the command line says "open in another program"); the day is part of the key
+        because lists such as "waiting more than 30 days" change with the date alone.
+        """
+        return _read(str(self.path), fn.__module__, fn.__qualname__, args, kwargs, date.today())
 
     def replace_database(self, action) -> None:
         """Close the shared connection, run `action(path)` on the closed file, and reopen it."""
@@ -110,9 +122,14 @@ def show_error(exc: Exception) -> None:
 
 
 def download_csv(frame: pd.DataFrame, *, filename: str, label: str, key: str) -> None:
-    """A download button for a formula-safe CSV of the frame."""
+    """A download button for a formula-safe CSV of the frame (written only when clicked)."""
     st.download_button(
-        label, exports.to_csv_bytes(frame), file_name=filename, mime="text/csv", key=key, icon=":material/download:"
+        label,
+        lambda: exports.to_csv_bytes(frame),
+        file_name=filename,
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
     )
 
 
@@ -137,7 +154,7 @@ def chart_downloads(chart, frame: pd.DataFrame, *, name: str, key: str) -> None:
     )
     right.download_button(
         "Data (CSV)",
-        exports.to_csv_bytes(frame),
+        lambda: exports.to_csv_bytes(frame),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"{key}.csv",
@@ -157,6 +174,17 @@ def _round(path: str, key: str) -> matching.Round:
     cursor = _shared(path)[0].cursor()
     try:
         return matching.suggest_round(cursor, settings=matching.Settings(chosen["weights"], chosen["limits"]))
+    finally:
+        cursor.close()
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _read(path: str, module: str, name: str, args: tuple, kwargs: dict, day: date):
+    del day  # only part of the cache key
+    fn = getattr(importlib.import_module(module), name)
+    cursor = _shared(path)[0].cursor()
+    try:
+        return fn(cursor, *args, **kwargs)
     finally:
         cursor.close()
 
@@ -266,7 +294,7 @@ def _sidebar(page: Page) -> None:
                 if _user().get("is_logged_in"):
                     st.logout()
                 st.rerun()
-        if demo.has_demo(page.con()):
+        if page.read(demo.has_demo):
             st.warning(
                 "**Demo data** is loaded: these people are made up. Remove it on the Home page.",
                 icon=":material/science:",

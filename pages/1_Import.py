@@ -83,13 +83,13 @@ if upload is not None:
 
 last_id = st.session_state.get("import.last_id")
 if last_id:
-    history = importer.import_history(page.con())
+    history = page.read(importer.import_history)
     row = history[history["id"] == last_id].iloc[0]
     st.success(f"Imported {ui.safe(row['filename'])}.", icon=":material/check_circle:")
     cols = st.columns(5)
     for col, name in zip(cols, ("inserted", "updated", "unchanged", "skipped", "rejected")):
         col.metric(name.capitalize(), int(row[name]))
-    rejects = importer.rejects_table(page.con(), last_id)
+    rejects = page.read(importer.rejects_table, last_id)
     if not rejects.empty:
         st.subheader("Rejected rows")
         st.caption(
@@ -105,7 +105,7 @@ if last_id:
         )
 
 st.subheader("Import history")
-history = importer.import_history(page.con())
+history = page.read(importer.import_history)
 if history.empty:
     st.caption("No imports yet.")
 else:

@@ -7,7 +7,7 @@ from lib import applicants, ui
 page = ui.page_setup("Applicants", ":material/group:")
 st.title("Applicants")
 
-counts = applicants.stage_counts(page.con())
+counts = page.read(applicants.stage_counts)
 st.caption(" · ".join(f"{r.stage}: **{r.count}**" for r in counts.itertuples()))
 
 left, right = st.columns([2, 1])
@@ -15,7 +15,7 @@ search = left.text_input(
     "Search names, emails and skills", key="applicants.search", placeholder="for example: kafka, @example.org, Amara"
 )
 stage = right.selectbox("Stage", ["all", *applicants.STAGE_HELP], key="applicants.stage")
-table = applicants.list_applicants(page.con(), status=None if stage == "all" else stage, search=search)
+table = page.read(applicants.list_applicants, status=None if stage == "all" else stage, search=search)
 
 if table.empty:
     st.info(
@@ -77,12 +77,12 @@ if st.button("Move", key="applicants.move", type="primary", disabled=not chosen)
     )
 
 if len(chosen) == 1:
-    person = applicants.get_applicant(page.con(), chosen[0])
+    person = page.read(applicants.get_applicant, chosen[0])
     st.subheader(ui.safe(person["name"]))
     st.text(f"What they want from it: {person['goals'] or '(not given)'}")
     if person["extra"]:
         st.json(person["extra"], expanded=False)
-    st.dataframe(applicants.status_history(page.con(), chosen[0]), hide_index=True, key="applicants.history")
+    st.dataframe(page.read(applicants.status_history, chosen[0]), hide_index=True, key="applicants.history")
     notes = st.text_area("Notes from the chat", value=person["notes"] or "", key=f"applicants.notes.{person['id']}")
     if st.button("Save notes", key="applicants.save_notes"):
         page.apply(lambda cur: applicants.set_notes(cur, chosen[0], notes, moderator=page.moderator), "Notes saved.")

@@ -13,7 +13,7 @@ st.caption(
 
 
 st.subheader("Likely duplicates")
-proposals = coverage.likely_duplicates(page.con())
+proposals = page.read(coverage.likely_duplicates)
 if proposals.empty:
     st.caption("No look-alike skills among the words members use.")
 for row in proposals.head(25).itertuples():
@@ -29,7 +29,7 @@ for row in proposals.head(25).itertuples():
         )
 
 st.subheader("Merge or rename by hand")
-used, every = skills.skill_names(page.con(), in_use=True), skills.skill_names(page.con())
+used, every = page.read(skills.skill_names, in_use=True), page.read(skills.skill_names)
 left, right, go = st.columns([2, 2, 1], vertical_alignment="bottom")
 source = left.selectbox("Merge this skill", used, index=None, key="vocab.from", placeholder="Skill members use")
 target = right.selectbox("into", every, index=None, key="vocab.into", placeholder="Canonical skill")
@@ -48,7 +48,7 @@ if go.button("Rename", key="vocab.rename", disabled=not (old and new.strip())):
     )
 
 st.subheader("Merges")
-history = skills.merges(page.con())
+history = page.read(skills.merges)
 if history.empty:
     st.caption("No merges yet.")
 for row in history.head(30).itertuples():
@@ -64,7 +64,7 @@ for row in history.head(30).itertuples():
         )
 
 st.subheader("Members' own words")
-words = skills.skill_words(page.con())
+words = page.read(skills.skill_words)
 search = st.text_input("Find a skill or word", key="vocab.search")
 if search.strip():
     words = words[

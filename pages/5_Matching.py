@@ -28,7 +28,7 @@ def confirm(chosen: list[tuple[str, str]]) -> None:
         st.rerun()
 
 
-settings = matching.load_settings(page.con())
+settings = page.read(matching.load_settings)
 with st.expander("Score weights and hard limits"):
     cols = st.columns(4)
     weights = {
@@ -55,7 +55,7 @@ with st.expander("Score weights and hard limits"):
 
 round_tab, member_tab, pause_tab = st.tabs(["Whole round", "For one member", "Pauses and never-pair"])
 with round_tab:
-    waiting = len(matching.eligible_members(page.con()))
+    waiting = len(page.read(matching.eligible_members))
     found = None
     if waiting <= matching.AUTO_ROUND_LIMIT or st.session_state.get("match.round_requested"):
         found = ui.cached_round(page, settings)
@@ -104,7 +104,7 @@ with round_tab:
                 f"Confirm {len(chosen)} pairs", key="match.confirm_round", type="primary", disabled=not chosen
             ):
                 confirm([tuple(c.split("|")) for c in chosen])
-            left, right = st.columns([3, 1], vertical_alignment="bottom")
+            left, right = st.columns([2, 1], vertical_alignment="bottom")
             single = left.selectbox(
                 "Or confirm just one pair",
                 list(options),
@@ -115,6 +115,13 @@ with round_tab:
             )
             if right.button("Confirm this pair", key="match.confirm_single", disabled=not single):
                 confirm([tuple(single.split("|"))])
+            if single:
+                picked = found.pairs[(found.pairs["a_email"] + "|" + found.pairs["b_email"]) == single].iloc[0]
+                st.markdown(
+                    f"**Why {ui.safe(picked['a_name'])} + {ui.safe(picked['b_name'])}** "
+                    f"(score {picked['score']:.0f}):\n"
+                    + "\n".join(f"- {ui.safe(reason)}" for reason in picked["reasons"])
+                )
         if not found.unmatched.empty:
             st.subheader("Left out this round, and why")
             st.dataframe(
@@ -122,7 +129,7 @@ with round_tab:
             )
 
 with member_tab:
-    pool = matching.eligible_members(page.con())
+    pool = page.read(matching.eligible_members)
     names = dict(zip(pool["email"], pool["name"] + " <" + pool["email"] + ">"))
     member = st.selectbox(
         "Member",
@@ -133,7 +140,7 @@ with member_tab:
         placeholder="Choose a member waiting for a partner",
     )
     if member:
-        best = matching.suggest_partners(page.con(), member, limit=10, settings=settings)
+        best = page.read(matching.suggest_partners, member, limit=10, settings=settings)
         if best.empty:
             st.info("Nobody eligible can teach and learn with this member both ways; see the round's reasons.")
         else:
@@ -162,13 +169,13 @@ with pause_tab:
     until = right.date_input("Away until", date.today() + timedelta(days=60), key="match.pause_until")
     if st.button("Pause", key="match.pause") and who:
         page.apply(lambda cur: pairs.pause_member(cur, who, until, moderator=page.moderator), f"Paused {ui.safe(who)}.")
-    st.dataframe(pairs.pauses(page.con()), hide_index=True)
+    st.dataframe(page.read(pairs.pauses), hide_index=True)
     left, right = st.columns(2)
     x = left.text_input("Never pair (email)", key="match.never_a")
     y = right.text_input("with (email)", key="match.never_b")
     if st.button("Never pair these two", key="match.never") and x and y:
         page.apply(lambda cur: pairs.mark_never_pair(cur, x, y, moderator=page.moderator), "Marked.")
-    st.dataframe(pairs.never_pairs(page.con()), hide_index=True)
+    st.dataframe(page.read(pairs.never_pairs), hide_index=True)
 
 for pairing_id in st.session_state.get("match.confirmed", []):
     email = introductions.introduction(page.con(), pairing_id)

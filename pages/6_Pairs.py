@@ -20,7 +20,7 @@ def ending_dialog(pair) -> None:
     """Who ended it, why, what they said, and what happens next: one form."""
     sides = {"a": pair["a_name"], "b": pair["b_name"], "both": "Both", "moderator": "The moderator"}
     by = st.radio("Who ended it?", list(sides), format_func=sides.get, horizontal=True, key="end.by")
-    reasons = list(lifecycle.end_reasons(page.con())["label"])
+    reasons = list(page.read(lifecycle.end_reasons)["label"])
     reason = st.selectbox("Main reason", reasons, key="end.reason")
     secondary = st.multiselect("Other reasons (optional)", [r for r in reasons if r != reason], key="end.secondary")
     feedback = st.text_area("Feedback, in their words", key="end.feedback")
@@ -56,9 +56,9 @@ def ending_dialog(pair) -> None:
         )
 
 
-last = lifecycle.last_ending(page.con())
+last = page.read(lifecycle.last_ending)
 if last:
-    text, button = st.columns([4, 1], vertical_alignment="center")
+    text, button = st.columns([3, 1], vertical_alignment="center")
     text.caption(
         f"Last recorded: {last['kind']} of {ui.safe(last['who'])} ({ui.safe(last['reason'])}, {last['ended_on']:%d %b %Y})."
     )
@@ -66,7 +66,7 @@ if last:
         act(lambda cur: lifecycle.undo_last_ending(cur, moderator=page.moderator), "Undone.")
 
 state = st.selectbox("State", ["all", *lifecycle.STATES], key="pairs.state")
-table = pairs.list_pairings(page.con(), state=None if state == "all" else state)
+table = page.read(pairs.list_pairings, state=None if state == "all" else state)
 if table.empty:
     st.info("No pairings yet. Confirm pairs on the Matching page.", icon=":material/info:")
 else:
@@ -110,7 +110,7 @@ else:
     if chosen:
         pair = table[table["id"] == chosen].iloc[0]
         st.subheader(ui.safe(labels[chosen]))
-        st.dataframe(pairs.pairing_history(page.con(), chosen), hide_index=True, key="pairs.history")
+        st.dataframe(page.read(pairs.pairing_history, chosen), hide_index=True, key="pairs.history")
         if pair["state"] == "proposed":
             if st.button("Trial session agreed", key="pairs.to_trial"):
                 act(lambda cur: lifecycle.advance(cur, chosen, "trial", moderator=page.moderator), "Moved to trial.")
@@ -152,7 +152,7 @@ else:
 
 with st.expander("A member leaves without being in a pair"):
     email = st.text_input("Member's email", key="withdraw.email")
-    reason = st.selectbox("Reason", list(lifecycle.end_reasons(page.con())["label"]), key="withdraw.reason")
+    reason = st.selectbox("Reason", list(page.read(lifecycle.end_reasons)["label"]), key="withdraw.reason")
     feedback = st.text_area("Feedback", key="withdraw.feedback")
     if st.button("Mark as withdrawn", key="withdraw.save", disabled=not email):
         act(
@@ -166,7 +166,7 @@ with st.expander("Edit the list of reasons"):
     if st.button("Add reason", key="reasons.add", disabled=not new):
         act(lambda cur: lifecycle.add_reason(cur, new, happy=happy, moderator=page.moderator), "Reason added.")
     hide = st.selectbox(
-        "Hide a reason", list(lifecycle.end_reasons(page.con())["label"]), index=None, key="reasons.hide"
+        "Hide a reason", list(page.read(lifecycle.end_reasons)["label"]), index=None, key="reasons.hide"
     )
     if st.button("Hide it", key="reasons.hide_go", disabled=not hide):
         act(lambda cur: lifecycle.hide_reason(cur, hide, moderator=page.moderator), "Reason hidden.")

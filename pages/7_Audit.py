@@ -9,12 +9,12 @@ st.title("Audit log")
 st.caption("Append-only: every import, stage change, merge, confirm, move, ending and undo.")
 
 left, middle, right = st.columns(3)
-actions = left.multiselect("Actions", audit.actions(page.con()), key="audit.actions", placeholder="All actions")
+actions = left.multiselect("Actions", page.read(audit.actions), key="audit.actions", placeholder="All actions")
 moderators = middle.multiselect(
-    "Moderators", audit.moderators(page.con()), key="audit.moderators", placeholder="Everyone"
+    "Moderators", page.read(audit.moderators), key="audit.moderators", placeholder="Everyone"
 )
 search = right.text_input("Details contain", key="audit.search")
-log = audit.entries(page.con(), actions=actions, moderators=moderators, search=search)
+log = page.read(audit.entries, actions=actions, moderators=moderators, search=search)
 st.dataframe(
     log,
     hide_index=True,

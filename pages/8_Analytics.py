@@ -21,7 +21,7 @@ cols = st.columns([2, 2, 1, 1])
 period = cols[0].date_input("Period", value=(), key="analytics.period", help="Leave empty for all time")
 skill = cols[1].selectbox(
     "Skill exchanged",
-    skills.skill_names(page.con(), in_use=True),
+    page.read(skills.skill_names, in_use=True),
     index=None,
     key="analytics.skill",
     placeholder="Any skill",
@@ -32,11 +32,11 @@ start, end = (tuple(period) + (None, None))[:2] if period else (None, None)
 filters = analytics.Filters(start=start, end=end, skill=skill, max_experience_gap=exp_gap, max_timezone_gap=tz_gap)
 
 st.header("Why pairs end")
-detail = analytics.dropout_reasons(page.con(), filters)
+detail = page.read(analytics.dropout_reasons, filters)
 if detail.empty:
     st.info("No endings recorded for these filters yet. Endings are recorded on the Pairs page.")
 else:
-    totals = analytics.reason_totals(page.con(), filters)
+    totals = page.read(analytics.reason_totals, filters)
     top = totals.iloc[0]
     st.write(
         f"**{int(totals['count'].sum())} endings**; the most common reason is **{ui.safe(top['reason'])}** "
@@ -45,8 +45,8 @@ else:
     numbers(charts.reasons_chart(detail), detail, "reasons_by_who")
     numbers(charts.reasons_chart(detail, split="kind"), detail, "reasons_by_kind")
     numbers(
-        charts.reasons_by_month_chart(analytics.reasons_by_month(page.con(), filters)),
-        analytics.reasons_by_month(page.con(), filters),
+        charts.reasons_by_month_chart(page.read(analytics.reasons_by_month, filters)),
+        page.read(analytics.reasons_by_month, filters),
         "reasons_by_month",
     )
 
@@ -60,7 +60,7 @@ reason = left.selectbox(
     placeholder="Any reason",
 )
 keyword = right.text_input("Contains", key="analytics.fb_keyword", placeholder="for example: busy")
-said = analytics.feedback(page.con(), filters, reason=reason, keyword=keyword)
+said = page.read(analytics.feedback, filters, reason=reason, keyword=keyword)
 st.dataframe(
     said,
     hide_index=True,
@@ -71,7 +71,7 @@ st.caption(f"{len(said)} feedback texts.")
 
 st.header("How long pairs last")
 factor = st.selectbox("Split by", list(analytics.FACTORS), format_func=analytics.FACTORS.get, key="analytics.factor")
-curves = analytics.retention(page.con(), filters, factor=factor)
+curves = page.read(analytics.retention, filters, factor=factor)
 summary = analytics.retention_summary(curves)
 st.dataframe(summary, hide_index=True, key="analytics.retention_summary")
 drawable = curves[curves["group"].isin(summary[summary["pairs"] >= analytics.MIN_GROUP]["group"])]
@@ -81,11 +81,11 @@ else:
     numbers(charts.retention_chart(drawable), drawable, "retention")
 
 st.header("Funnel")
-months = analytics.funnel(page.con())
+months = page.read(analytics.funnel)
 numbers(charts.funnel_chart(analytics.funnel_totals(months)), months, "funnel_by_month")
 
 st.header("Waiting for a partner")
-waits = analytics.waiting_times(page.con())
+waits = page.read(analytics.waiting_times)
 if waits.empty:
     st.info("Nobody has been matched yet.")
 else:
@@ -94,7 +94,7 @@ else:
     numbers(charts.waiting_chart(waits), waits, "waiting")
 
 st.header("Skills and outcomes")
-outcomes = analytics.skill_outcomes(page.con(), filters)
+outcomes = page.read(analytics.skill_outcomes, filters)
 if outcomes["enough"].any():
     numbers(charts.skill_outcomes_chart(outcomes), outcomes, "skill_outcomes")
 else:

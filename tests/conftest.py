@@ -77,7 +77,8 @@ def table_snapshot(con) -> dict[str, list]:
 
 
 def chart_frames(at, key: str) -> list:
-    """The data frames sent with the Altair chart of this key or title words (AppTest draws no charts)."""
+    """The data frames sent with the Altair chart of this key or title words (AppTest draws no charts);
+    an empty list when the page shows no such chart."""
     import json
 
     import pyarrow as pa
@@ -95,7 +96,9 @@ def chart_frames(at, key: str) -> list:
             yield child
             yield from walk(child)
 
-    element = next(e for e in walk(at._tree) if matches(e))
+    element = next((e for e in walk(at._tree) if matches(e)), None)
+    if element is None:
+        return []
     return [pa.ipc.open_stream(d.data.data).read_pandas() for d in element.proto.datasets]
 
 

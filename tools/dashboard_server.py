@@ -34,14 +34,21 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_dashboard(db_path: Path, *, env: dict[str, str] | None = None, timeout: float = 60) -> Iterator[str]:
-    """Run `streamlit run app.py` on a free port until the block ends; yields the base URL."""
+def running_dashboard(
+    db_path: Path, *, env: dict[str, str] | None = None, timeout: float = 60, script_times: Path | None = None
+) -> Iterator[str]:
+    """Run `streamlit run app.py` on a free port until the block ends; yields the base URL.
+
+    With `script_times`, each script run's server-side time is appended to that file (tools.timed_streamlit).
+    """
     port = free_port()
     environ = {**os.environ, "MENTORING_DB": str(db_path), **(env or {})}
+    if script_times:
+        environ["MENTORING_SCRIPT_TIMES"] = str(script_times)
     command = [
         sys.executable,
         "-m",
-        "streamlit",
+        "tools.timed_streamlit" if script_times else "streamlit",
         "run",
         "app.py",
         "--server.address",

@@ -66,6 +66,8 @@ def test_confirming_just_one_pair_of_the_round(community):
     at = _open()
     single = next(s for s in at.selectbox if s.key.startswith("match.single."))
     single.set_value("a@x.org|f@x.org").run()
+    why = next(m.value for m in at.markdown if m.value.startswith("**Why"))
+    assert "teaches" in why and why.count("\n- ") >= 2, why
     at.button(key="match.confirm_single").click().run()
     assert community.execute("SELECT count(*) FROM pairings").fetchone()[0] == 1
 

@@ -21,10 +21,13 @@ def community(con):
     return con
 
 
-def _open(page):
+def _open(page, tab: str | None = None):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     at.run()
     at.switch_page(page).run()
+    if tab:
+        at.session_state["skills.tab"] = tab
+        at.run()
     assert not at.exception
     return at
 
@@ -50,7 +53,7 @@ def test_stage_filter_changes_the_counts(community):
 
 
 def test_gap_list_names_the_right_skills_and_people(community):
-    at = _open("pages/3_Skills.py")
+    at = _open("pages/3_Skills.py", "Gaps and surplus")
     gaps = next(d.value for d in at.dataframe if "people" in d.value.columns and "Haskell" in set(d.value["skill"]))
     assert gaps.to_dict("records") == [{"skill": "Haskell", "people": 2, "who": "Ann, Di"}]
 
@@ -63,9 +66,15 @@ def test_choosing_a_skill_lists_its_members(community):
 
 
 def test_exchange_heatmap_has_the_pairs(community):
-    at = _open("pages/3_Skills.py")
+    at = _open("pages/3_Skills.py", "Exchanges")
     pairs = {(r.offers, r.wants): r.members for r in chart_frames(at, "Skill exchange")[0].itertuples()}
     assert pairs[("Go", "Rust")] == 2
+    assert not chart_frames(at, "skills.chart"), "the closed Coverage tab should not run"
+
+
+def test_only_the_open_tab_runs(community):
+    at = _open("pages/3_Skills.py")
+    assert chart_frames(at, "skills.chart") and not chart_frames(at, "Skill exchange")
 
 
 def test_proposed_duplicate_merges_in_one_click_and_can_be_undone(community):

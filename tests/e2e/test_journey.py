@@ -9,35 +9,18 @@ from playwright.sync_api import expect, sync_playwright
 
 from lib import auth
 from tests.conftest import FIXTURES
+from tests.e2e.browser import SLOW, choose, open_page
 from tools.dashboard_server import launch_browser, running_dashboard
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "the moderator's password"
-SLOW = 30_000
 SHOTS = Path(tempfile.gettempdir()) / "journey-screenshots"
 HARMLESS = ("/_stcore/host-config", "/_stcore/health", "favicon", "Failed to load resource")
 
 
-def choose(page, label: str, option) -> None:
-    """Pick an option (text or pattern) of a Streamlit selectbox or multiselect by its label."""
-    box = page.get_by_role("combobox", name=label, exact=True)
-    exact = {"exact": True} if isinstance(option, str) else {}
-    wanted = page.get_by_role("option", name=option, **exact)
-    for _ in range(3):
-        box.click()
-        try:
-            wanted.first.wait_for(timeout=4_000)
-            break
-        except Exception:
-            page.keyboard.press("Escape")
-    wanted.first.click()
-
-
 def go(page, link: str, heading: str) -> None:
-    """Open a page from the sidebar (a new URL would start a new, logged-out session); keep a screenshot."""
-    page.locator('[data-testid="stSidebar"]').get_by_role("link", name=link, exact=True).click()
-    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible(timeout=SLOW)
-    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    """Open a page from the sidebar and keep a screenshot of it."""
+    open_page(page, link, heading)
     page.screenshot(path=str(SHOTS / f"{link.lower().replace(' ', '_')}.png"), full_page=True)
 
 
@@ -52,7 +35,12 @@ def test_the_moderators_week(server, tmp_path):
     errors = []
     with sync_playwright() as p:
         browser = launch_browser(p)
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 900},
+            accept_downloads=True,
+            permissions=["clipboard-read", "clipboard-write"],
+        )
+        page = context.new_page()
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.set_default_timeout(SLOW)
         try:
@@ -95,8 +83,10 @@ def _journey(page, url, tmp_path):
 
     # skills: the coverage chart and one skill's members
     go(page, "Skills", "Skills")
-    expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible()
-    choose(page, "Members for a skill (or click a bar)", "Rust")
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    expect(chart).to_be_visible()
+    # click Rust's "wanted" bar in the chart (Vega draws SVG with each bar's data in its aria-label)
+    chart.locator('path[aria-label*="skill: Rust;"][aria-label*="side: wanted"]').first.click()
     expect(page.get_by_text("Rust: 1 offering, 2 wanting.")).to_be_visible()
 
     # merge two duplicate skills
@@ -108,10 +98,21 @@ def _journey(page, url, tmp_path):
     # matching: read a pair's reasons, confirm the round, see the introduction
     go(page, "Matching", "Matching")
     expect(page.get_by_text(re.compile(r"3 pairs, 0 members left out"))).to_be_visible()
-    page.get_by_role("button", name="Confirm 3 pairs").click()
+    choose(page, "Or confirm just one pair", re.compile(r"Amara Okafor \+ Felix Braun"))
+    expect(page.get_by_text("Why Amara Okafor + Felix Braun")).to_be_visible()
+    why = page.locator('[data-testid="stMarkdown"] li')
+    expect(why.filter(has_text=re.compile(r"^Amara teaches Felix \w"))).to_be_visible()
+    expect(why.filter(has_text=re.compile(r"^Felix teaches Amara \w"))).to_be_visible()
+    choose(page, "Leave these pairs out", re.compile(r"Kenji Tanaka"))
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Confirm 2 pairs").click()
     expect(page.get_by_text("Open in your mail program").first).to_be_visible()
-    email = page.get_by_label("Email (edit before sending)").first.input_value()
-    assert "Amara" in email and "Felix" in email and "can help" in email
+    expect(page.get_by_label("Email (edit before sending)")).to_have_count(2)
+    intro = page.locator('[data-testid="stCode"]').first
+    intro.hover()
+    intro.get_by_role("button").first.click()  # the code box's copy button
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied.startswith("To: ") and "Amara" in copied and "Felix" in copied and "can help" in copied
 
     # pairs: Amara + Felix become active, then Felix drops out
     go(page, "Pairs", "Pairs")
