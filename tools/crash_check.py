@@ -1,13 +1,18 @@
-"""Kill the command line with SIGKILL in the middle of an import, a run of merges and a round of confirms,
-many times, and check that each operation left all or none of itself.
+"""Kill the command line, and the dashboard process itself, with SIGKILL in the middle of an import, a run
+of merges and a round of confirms, many times, and check that each operation left all or none of itself.
 
-Run: `python -m tools.crash_check [--kills 20]` (kills per operation). The test suite runs a few.
+Run: `python -m tools.crash_check [--kills 20] [--dashboard-kills 10]` (kill points per operation). The
+command line runs the operations through lib directly; the dashboard is the real `streamlit run app.py`
+driven by Chromium (upload and "Import" on the Import page, "Confirm N pairs" on the Matching page),
+killed at a random moment after the click. The test suite runs a few of each.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -73,8 +78,48 @@ def run_once(kind: str, base: Path, big: Path, merges: str, folder: Path, delay:
     return not finished, check(kind, path)
 
 
+def run_dashboard_once(kind: str, base: Path, big: Path, folder: Path, delay: float, browser) -> tuple[bool, str]:
+    """Copy the base, start the dashboard on it, start the operation from its page, SIGKILL the dashboard
+    `delay` s after the click; return (killed before the page showed it done, verdict)."""
+    from playwright.sync_api import expect
+
+    from tools.dashboard_server import running_dashboard
+
+    path = folder / f"dash-{kind}.duckdb"
+    for stale in folder.glob(f"dash-{kind}.*"):
+        shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
+    shutil.copy(base, path)
+    with running_dashboard(path, timeout=120) as url:
+        pid = int(path.with_suffix(".server.pid").read_text())
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(120_000)
+        try:
+            if kind == "import":
+                page.goto(f"{url}/Import")
+                page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(big)
+                button = page.get_by_role("button", name=f"Import {IMPORT_ROWS:,} rows")
+                done = page.get_by_text("Imported big.csv", exact=False)
+            elif kind == "merge":  # the demo's one proposed duplicate, merged with its button
+                page.goto(f"{url}/Vocabulary")
+                button = page.get_by_role("button", name="Merge", exact=True).first
+                done = page.get_by_text("Undo", exact=True).first
+            else:
+                page.goto(f"{url}/Matching")
+                button = page.get_by_role("button", name=re.compile(r"^Confirm \d+ pairs$"))
+                done = page.get_by_text("Open in your mail program").first
+            expect(button).to_be_enabled()
+            button.click()
+            time.sleep(delay)
+            finished = done.is_visible()
+            os.kill(pid, signal.SIGKILL)
+        finally:
+            page.close()
+    return not finished, check(kind, path)
+
+
 def check(kind: str, path: Path) -> str:
-    """'ok' when the database holds all or none of the operation, else what is wrong."""
+    """'all' or 'none' when the database holds all or none of the operation, else what is wrong."""
+    kind = kind.removeprefix("dashboard ")
     con = db.connect(path)
     try:
         if kind == "import":
@@ -85,21 +130,27 @@ def check(kind: str, path: Path) -> str:
             ).fetchone()[0]
             logged = con.execute("SELECT count(*) FROM imports WHERE filename = 'big.csv'").fetchone()[0]
             if (big, logged) == (0, 0) and skills_rows == 0:
-                return "ok"
-            return "ok" if big == IMPORT_ROWS and logged == 1 and skills_rows > big else f"partial import: {big} rows"
+                return "none"
+            return "all" if big == IMPORT_ROWS and logged == 1 and skills_rows > big else f"partial import: {big} rows"
         if kind == "merge":
             broken = con.execute(
                 "SELECT count(*) FROM skills k WHERE (k.merged_into IS NOT NULL) <> EXISTS "
                 "(SELECT 1 FROM skill_merges m WHERE m.from_skill_id = k.id AND m.undone_at IS NULL) "
                 "OR (k.merged_into IS NOT NULL AND EXISTS (SELECT 1 FROM applicant_skills s WHERE s.skill_id = k.id))"
             ).fetchone()[0]
-            return "ok" if broken == 0 else f"{broken} half-merged skills"
+            if broken:
+                return f"{broken} half-merged skills"
+            # a run of merges is many operations (one transaction each): each found must be whole
+            done = con.execute("SELECT count(*) FROM skill_merges WHERE undone_at IS NULL").fetchone()[0]
+            return "none" if done == 0 else "all"
         made = con.execute("SELECT count(*) FROM pairings WHERE id > ?", [BASE_PAIRINGS]).fetchone()[0]
         rows = con.execute("SELECT count(*) FROM open_pair_members").fetchone()[0]
         open_pairs = con.execute("SELECT count(*) FROM pairings WHERE state <> 'ended'").fetchone()[0]
         if rows != 2 * open_pairs:
             return f"{rows} open members for {open_pairs} open pairs"
-        return "ok" if made == 0 or made > 10 else f"only {made} pairs of the round were written"
+        if made == 0:
+            return "none"
+        return "all" if made > 10 else f"only {made} pairs of the round were written"
     finally:
         con.close()
 
@@ -107,6 +158,7 @@ def check(kind: str, path: Path) -> str:
 def main(argv: list[str] | None = None) -> dict[str, dict[str, int]]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--kills", type=int, default=20, help="kill points per operation")
+    parser.add_argument("--dashboard-kills", type=int, default=10, help="kill points per dashboard operation")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
@@ -114,20 +166,56 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, int]]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         base, big, merges = prepare(folder)
-        print("| operation | kill points tried | killed mid-way | all-or-none held |")
-        print("|---|---:|---:|---:|")
+        print("| operation | kill points tried | killed before done | all-or-none held | found all | found none |")
+        print("|---|---:|---:|---:|---:|---:|")
         for kind, window in (("import", (0.8, 4.0)), ("merge", (0.8, 5.0)), ("round", (0.8, 4.0))):
-            tally = {"tried": 0, "killed": 0, "ok": 0, "problems": []}
+            if not args.kills:
+                break
+            tally = {"tried": 0, "killed": 0, "ok": 0, "all": 0, "none": 0, "problems": []}
             for _ in range(args.kills):
                 killed, verdict = run_once(kind, base, big, merges, folder, rng.uniform(*window))
                 tally["tried"] += 1
                 tally["killed"] += killed
-                if verdict == "ok":
+                if verdict in ("all", "none"):
                     tally["ok"] += 1
+                    tally[verdict] += 1
                 else:
                     tally["problems"].append(verdict)
             results[kind] = tally
-            print(f"| {kind} | {tally['tried']} | {tally['killed']} | {tally['ok']} |", flush=True)
+            _row(f"{kind} (command line)", tally)
+        if args.dashboard_kills:
+            results.update(_dashboard_trials(args.dashboard_kills, rng, base, big, folder))
+    return results
+
+
+def _row(name: str, t: dict) -> None:
+    print(f"| {name} | {t['tried']} | {t['killed']} | {t['ok']} | {t['all']} | {t['none']} |", flush=True)
+
+
+def _dashboard_trials(kills: int, rng: random.Random, base: Path, big: Path, folder: Path) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from tools.dashboard_server import launch_browser
+
+    results = {}
+    with sync_playwright() as p:
+        browser = launch_browser(p)
+        try:
+            for kind, window in (("import", (0.0, 1.5)), ("merge", (0.0, 0.4)), ("round", (0.0, 2.0))):
+                tally = {"tried": 0, "killed": 0, "ok": 0, "all": 0, "none": 0, "problems": []}
+                for _ in range(kills):
+                    killed, verdict = run_dashboard_once(kind, base, big, folder, rng.uniform(*window), browser)
+                    tally["tried"] += 1
+                    tally["killed"] += killed
+                    if verdict in ("all", "none"):
+                        tally["ok"] += 1
+                        tally[verdict] += 1
+                    else:
+                        tally["problems"].append(verdict)
+                results[f"dashboard {kind}"] = tally
+                _row(f"{kind} (dashboard)", tally)
+        finally:
+            browser.close()
     return results
 
 
