@@ -65,12 +65,14 @@ if email.strip():
         )
         confirm = right.checkbox("Erase this member's personal data (cannot be undone)", key="data.erase_sure")
         if right.button("Erase", key="data.erase", disabled=not confirm, type="primary"):
-            with page.writing() as cur:
-                privacy.erase_member(cur, email, moderator=page.moderator)
-            st.success("Erased. Snapshots taken before still hold the data until they are pruned.")
+            page.apply(
+                lambda cur: privacy.erase_member(cur, email, moderator=page.moderator),
+                "Erased. Snapshots taken before still hold the data until they are pruned.",
+                forget=("data.email", "data.erase_sure"),
+            )
 
 st.subheader("Retention")
-months = db.get_setting(page.con(), "retention_months")
+months = page.read(db.get_setting, "retention_months")
 chosen = st.number_input(
     "Erase declined applicants' personal data after this many months (empty: keep)",
     1,
@@ -81,6 +83,4 @@ chosen = st.number_input(
     placeholder="keep",
 )
 if st.button("Save retention", key="data.save_retention"):
-    with page.writing() as cur:
-        privacy.set_retention(cur, chosen, moderator=page.moderator)
-    st.toast("Saved.")
+    page.apply(lambda cur: privacy.set_retention(cur, chosen, moderator=page.moderator), "Retention saved.")
