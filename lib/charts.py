@@ -152,11 +152,19 @@ def retention_chart(curves: pd.DataFrame) -> alt.Chart:
     )
 
 
+FUNNEL_LABELS = {"active_4_weeks": "active 4+ weeks", "active_12_weeks": "active 12+ weeks"}
+
+
 def funnel_chart(totals: pd.DataFrame) -> alt.Chart:
     """Members reaching each stage, from application to still active after 12 weeks."""
-    base = alt.Chart(totals)
+    shown = totals.assign(
+        stage=totals["stage"].map(lambda s: FUNNEL_LABELS.get(s, s)),
+        label=[f"{c:.0%}" if pd.notna(c) else "" for c in totals["conversion"]],
+    )
+    order = list(shown["stage"])
+    base = alt.Chart(shown)
     bars = base.mark_bar(color="#2f6f8f").encode(
-        y=alt.Y("stage:N", sort=list(totals["stage"]), title=None),
+        y=alt.Y("stage:N", sort=order, title=None, axis=alt.Axis(labelLimit=200)),
         x=alt.X("members:Q", title="Members (count)"),
         tooltip=[
             alt.Tooltip("stage:N", title="Stage"),
@@ -164,14 +172,10 @@ def funnel_chart(totals: pd.DataFrame) -> alt.Chart:
             alt.Tooltip("conversion:Q", title="From the stage before", format=".0%"),
         ],
     )
-    labels = base.mark_text(align="left", dx=4).encode(
-        y=alt.Y("stage:N", sort=list(totals["stage"])),
-        x="members:Q",
-        text=alt.Text("conversion:Q", format=".0%"),
-    )
+    labels = base.mark_text(align="left", dx=4).encode(y=alt.Y("stage:N", sort=order), x="members:Q", text="label:N")
     return (bars + labels).properties(
         title="Funnel: members reaching each stage (labels: conversion from the stage before)",
-        height=_rows_height(len(totals)),
+        height=_rows_height(len(shown)),
     )
 
 
@@ -183,7 +187,7 @@ def waiting_chart(waits: pd.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("days:Q", bin=alt.Bin(maxbins=30), title="Days waited"),
             y=alt.Y("count():Q", title="Members (count)", stack=None),
-            color=alt.Color("kind:N", title=None, legend=alt.Legend(orient="top")),
+            color=alt.Color("kind:N", title=None, legend=alt.Legend(orient="top", labelLimit=0)),
             tooltip=[alt.Tooltip("kind:N", title="Kind"), alt.Tooltip("count():Q", title="Members")],
         )
         .properties(height=360)

@@ -31,72 +31,100 @@ tz_gap = cols[3].number_input("Max hours apart", 0.0, 24.0, None, 1.0, key="anal
 start, end = (tuple(period) + (None, None))[:2] if period else (None, None)
 filters = analytics.Filters(start=start, end=end, skill=skill, max_experience_gap=exp_gap, max_timezone_gap=tz_gap)
 
-st.header("Why pairs end")
-detail = page.read(analytics.dropout_reasons, filters)
-if detail.empty:
-    st.info("No endings recorded for these filters yet. Endings are recorded on the Pairs page.")
-else:
-    totals = page.read(analytics.reason_totals, filters)
-    top = totals.iloc[0]
-    st.write(
-        f"**{int(totals['count'].sum())} endings**; the most common reason is **{ui.safe(top['reason'])}** "
-        f"({int(top['count'])}, {top['share']:.0%})."
+
+def why_pairs_end() -> None:
+    detail = page.read(analytics.dropout_reasons, filters)
+    if detail.empty:
+        st.info("No endings recorded for these filters yet. Endings are recorded on the Pairs page.")
+    else:
+        totals = page.read(analytics.reason_totals, filters)
+        top = totals.iloc[0]
+        st.write(
+            f"**{int(totals['count'].sum())} endings**; the most common reason is **{ui.safe(top['reason'])}** "
+            f"({int(top['count'])}, {top['share']:.0%})."
+        )
+        numbers(charts.reasons_chart(detail), detail, "reasons_by_who")
+        numbers(charts.reasons_chart(detail, split="kind"), detail, "reasons_by_kind")
+        numbers(
+            charts.reasons_by_month_chart(page.read(analytics.reasons_by_month, filters)),
+            page.read(analytics.reasons_by_month, filters),
+            "reasons_by_month",
+        )
+
+    st.subheader("What people said")
+    left, right = st.columns(2)
+    reason = left.selectbox(
+        "Reason",
+        sorted(detail["reason"].unique()) if not detail.empty else [],
+        index=None,
+        key="analytics.fb_reason",
+        placeholder="Any reason",
     )
-    numbers(charts.reasons_chart(detail), detail, "reasons_by_who")
-    numbers(charts.reasons_chart(detail, split="kind"), detail, "reasons_by_kind")
-    numbers(
-        charts.reasons_by_month_chart(page.read(analytics.reasons_by_month, filters)),
-        page.read(analytics.reasons_by_month, filters),
-        "reasons_by_month",
+    keyword = right.text_input("Contains", key="analytics.fb_keyword", placeholder="for example: busy")
+    said = page.read(analytics.feedback, filters, reason=reason, keyword=keyword)
+    st.dataframe(
+        said,
+        hide_index=True,
+        key="analytics.feedback",
+        column_config={
+            "date": st.column_config.DateColumn("Date", format="D MMM YYYY"),
+            "feedback": st.column_config.TextColumn("Feedback", width="large"),
+        },
     )
+    st.caption(f"{len(said)} feedback texts.")
 
-st.header("What people said")
-left, right = st.columns(2)
-reason = left.selectbox(
-    "Reason",
-    sorted(detail["reason"].unique()) if not detail.empty else [],
-    index=None,
-    key="analytics.fb_reason",
-    placeholder="Any reason",
-)
-keyword = right.text_input("Contains", key="analytics.fb_keyword", placeholder="for example: busy")
-said = page.read(analytics.feedback, filters, reason=reason, keyword=keyword)
-st.dataframe(
-    said,
-    hide_index=True,
-    key="analytics.feedback",
-    column_config={"feedback": st.column_config.TextColumn("Feedback", width="large")},
-)
-st.caption(f"{len(said)} feedback texts.")
 
-st.header("How long pairs last")
-factor = st.selectbox("Split by", list(analytics.FACTORS), format_func=analytics.FACTORS.get, key="analytics.factor")
-curves = page.read(analytics.retention, filters, factor=factor)
-summary = analytics.retention_summary(curves)
-st.dataframe(summary, hide_index=True, key="analytics.retention_summary")
-drawable = curves[curves["group"].isin(summary[summary["pairs"] >= analytics.MIN_GROUP]["group"])]
-if drawable.empty:
-    st.info("Too few pairs to tell: a curve needs at least 10 pairs in a group.")
-else:
-    numbers(charts.retention_chart(drawable), drawable, "retention")
+def how_long() -> None:
+    factor = st.selectbox(
+        "Split by", list(analytics.FACTORS), format_func=analytics.FACTORS.get, key="analytics.factor"
+    )
+    curves = page.read(analytics.retention, filters, factor=factor)
+    summary = analytics.retention_summary(curves)
+    st.dataframe(summary, hide_index=True, key="analytics.retention_summary")
+    drawable = curves[curves["group"].isin(summary[summary["pairs"] >= analytics.MIN_GROUP]["group"])]
+    if drawable.empty:
+        st.info("Too few pairs to tell: a curve needs at least 10 pairs in a group.")
+    else:
+        numbers(charts.retention_chart(drawable), drawable, "retention")
 
-st.header("Funnel")
-months = page.read(analytics.funnel)
-numbers(charts.funnel_chart(analytics.funnel_totals(months)), months, "funnel_by_month")
 
-st.header("Waiting for a partner")
-waits = page.read(analytics.waiting_times)
-if waits.empty:
-    st.info("Nobody has been matched yet.")
-else:
-    medians = waits.groupby("kind")["days"].agg(["count", "median"]).reset_index()
-    st.dataframe(medians, hide_index=True, key="analytics.waiting_summary")
-    numbers(charts.waiting_chart(waits), waits, "waiting")
+def growth() -> None:
+    st.subheader("Funnel")
+    months = page.read(analytics.funnel)
+    numbers(charts.funnel_chart(analytics.funnel_totals(months)), months, "funnel_by_month")
 
-st.header("Skills and outcomes")
-outcomes = page.read(analytics.skill_outcomes, filters)
-if outcomes["enough"].any():
-    numbers(charts.skill_outcomes_chart(outcomes), outcomes, "skill_outcomes")
-else:
-    st.info("Too few pairs per skill to tell yet (5 pairs per skill needed).")
-    st.dataframe(outcomes, hide_index=True)
+    st.subheader("Waiting for a partner")
+    waits = page.read(analytics.waiting_times)
+    if waits.empty:
+        st.info("Nobody has been matched yet.")
+    else:
+        medians = (
+            waits.groupby("kind")["days"]
+            .agg(["count", "median"])
+            .reset_index()
+            .rename(columns={"kind": "waiting for", "count": "members", "median": "median days"})
+        )
+        st.dataframe(medians, hide_index=True, key="analytics.waiting_summary")
+        numbers(charts.waiting_chart(waits), waits, "waiting")
+
+
+def skill_outcomes() -> None:
+    outcomes = page.read(analytics.skill_outcomes, filters)
+    if outcomes["enough"].any():
+        numbers(charts.skill_outcomes_chart(outcomes), outcomes, "skill_outcomes")
+    else:
+        st.info("Too few pairs per skill to tell yet (5 pairs per skill needed).")
+        st.dataframe(outcomes, hide_index=True)
+
+
+# Only the open tab runs (on_change="rerun"): a visit costs one section's queries and charts.
+TABS = {
+    "Why pairs end": why_pairs_end,
+    "How long pairs last": how_long,
+    "Growth and waiting": growth,
+    "Skills and outcomes": skill_outcomes,
+}
+for tab, draw in zip(st.tabs(list(TABS), key="analytics.tab", on_change="rerun"), TABS.values()):
+    if tab.open:
+        with tab:
+            draw()

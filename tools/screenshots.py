@@ -23,6 +23,31 @@ PAGES = {
     "audit": "Audit",
     "data": "Data",
 }
+# tabs that only draw when opened: file name -> (page, tab)
+TABS = {
+    "skills_gaps": ("Skills", "Gaps and surplus"),
+    "skills_exchanges": ("Skills", "Exchanges"),
+    "analytics_duration": ("Analytics", "How long pairs last"),
+    "analytics_growth": ("Analytics", "Growth and waiting"),
+    "analytics_skills": ("Analytics", "Skills and outcomes"),
+}
+WIDTH, HEIGHT = 1280, 900
+
+
+def _settle(page) -> None:
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    page.wait_for_timeout(800)
+
+
+def _shoot(page, name: str) -> None:
+    """The whole page: Streamlit scrolls inside its main area, so grow the window to the content first."""
+    tall = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": WIDTH, "height": max(HEIGHT, min(int(tall) + 40, 8000))})
+    page.wait_for_timeout(600)
+    page.screenshot(path=str(OUT / f"{name}.png"))
+    page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+    print(f"saved {OUT / f'{name}.png'}")
 
 
 def main() -> None:
@@ -34,14 +59,17 @@ def main() -> None:
         con.close()
         with running_dashboard(path) as url, sync_playwright() as p:
             browser = launch_browser(p)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
             for name, route in PAGES.items():
                 page.goto(f"{url}/{route}")
                 page.get_by_role("heading").first.wait_for()
-                page.wait_for_load_state("networkidle")
-                page.wait_for_timeout(800)
-                page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
-                print(f"saved {OUT / f'{name}.png'}")
+                _settle(page)
+                _shoot(page, name)
+            for name, (route, tab) in TABS.items():
+                page.goto(f"{url}/{route}")
+                page.get_by_role("tab", name=tab).click()
+                _settle(page)
+                _shoot(page, name)
             browser.close()
 
 

@@ -6,15 +6,23 @@ from streamlit.testing.v1 import AppTest
 from lib import demo
 from tests.conftest import ROOT, chart_frames
 
-TITLES = [
-    "Why pairs end: endings per reason, by who ended it",
-    "Why pairs end: endings per reason, by kind",
-    "Endings per month",
-    "How long pairs last",
-    "Funnel",
-    "Waiting for a partner",
-    "Median weeks pairs lasted",
-]
+TABS = {  # chart title words -> the tab that draws it
+    "Why pairs end: endings per reason, by who ended it": "Why pairs end",
+    "Why pairs end: endings per reason, by kind": "Why pairs end",
+    "Endings per month": "Why pairs end",
+    "How long pairs last": "How long pairs last",
+    "Funnel": "Growth and waiting",
+    "Waiting for a partner": "Growth and waiting",
+    "Median weeks pairs lasted": "Skills and outcomes",
+}
+TITLES = list(TABS)
+
+
+def _tab(at, name: str):
+    at.session_state["analytics.tab"] = name
+    at.run()
+    assert not at.exception
+    return at
 
 
 @pytest.fixture
@@ -32,9 +40,10 @@ def _total_endings(at) -> int:
 
 
 def test_every_chart_carries_the_demo_data(page):
-    for title in TITLES:
-        frames = chart_frames(page, title)
+    for title, tab in TABS.items():
+        frames = chart_frames(_tab(page, tab), title)
         assert frames and len(frames[0]) > 0, title
+    _tab(page, "Why pairs end")
     reasons = chart_frames(page, TITLES[0])[0].groupby("reason")["count"].sum()
     assert reasons.idxmax() == "time commitment"
 
@@ -52,7 +61,14 @@ def test_feedback_reader_filters_by_keyword(page):
     assert len(said) > 0 and said["feedback"].str.contains("baby", case=False).all()
 
 
+def test_only_the_open_tab_runs(page):
+    assert chart_frames(page, TITLES[0]) and not chart_frames(page, "How long pairs last")
+    _tab(page, "How long pairs last")
+    assert chart_frames(page, "How long pairs last") and not chart_frames(page, TITLES[0])
+
+
 def test_retention_split_shows_groups_and_verdicts(page):
+    _tab(page, "How long pairs last")
     page.selectbox(key="analytics.factor").set_value("trial").run()
     summary = next(d.value for d in page.dataframe if "verdict" in d.value.columns)
     assert set(summary["group"]) == {"trial held", "no trial"}
