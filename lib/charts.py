@@ -53,7 +53,7 @@ def exchange_heatmap(table: pd.DataFrame) -> alt.Chart:
     """How many members offer one skill (rows) and want another (columns)."""
     base = alt.Chart(table)
     heat = base.mark_rect().encode(
-        x=alt.X("wants:N", title="Wants to learn", axis=alt.Axis(labelAngle=-40)),
+        x=alt.X("wants:N", title="Wants to learn", axis=alt.Axis(labelAngle=-40, labelOverlap=False, labelLimit=160)),
         y=alt.Y("offers:N", title="Offers"),
         color=alt.Color("members:Q", title="Members", scale=alt.Scale(scheme="blues")),
         tooltip=[

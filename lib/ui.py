@@ -121,6 +121,15 @@ def show_error(exc: Exception) -> None:
     st.error(str(exc), icon=":material/error:")
 
 
+def people_columns(count_label: str) -> dict:
+    """Columns of a skill list: a narrow count and room for the names."""
+    return {
+        "skill": st.column_config.TextColumn("Skill", width="medium"),
+        "people": st.column_config.NumberColumn(count_label, width="small"),
+        "who": st.column_config.TextColumn("Who", width="large"),
+    }
+
+
 def download_csv(frame: pd.DataFrame, *, filename: str, label: str, key: str) -> None:
     """A download button for a formula-safe CSV of the frame (written only when clicked)."""
     st.download_button(

@@ -57,7 +57,7 @@ if gap_tab.open:
             gaps,
             hide_index=True,
             key="skills.gaps",
-            column_config={"skill": "Skill", "people": "People waiting", "who": "Who"},
+            column_config=ui.people_columns("People waiting"),
         )
         ui.download_csv(gaps, filename="skill_gaps.csv", label="Download the gap list (CSV)", key="skills.gaps.csv")
         st.subheader("Offered, but nobody wants it")
@@ -66,7 +66,7 @@ if gap_tab.open:
             surplus,
             hide_index=True,
             key="skills.surplus",
-            column_config={"skill": "Skill", "people": "People offering", "who": "Who"},
+            column_config=ui.people_columns("People offering"),
         )
         ui.download_csv(
             surplus, filename="skill_surplus.csv", label="Download the surplus list (CSV)", key="skills.surplus.csv"

@@ -80,7 +80,12 @@ def how_long() -> None:
     )
     curves = page.read(analytics.retention, filters, factor=factor)
     summary = analytics.retention_summary(curves)
-    st.dataframe(summary, hide_index=True, key="analytics.retention_summary")
+    st.dataframe(
+        summary,
+        hide_index=True,
+        key="analytics.retention_summary",
+        column_config={"median_weeks": st.column_config.NumberColumn("median weeks", format="%.1f")},
+    )
     drawable = curves[curves["group"].isin(summary[summary["pairs"] >= analytics.MIN_GROUP]["group"])]
     if drawable.empty:
         st.info("Too few pairs to tell: a curve needs at least 10 pairs in a group.")
