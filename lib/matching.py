@@ -377,6 +377,8 @@ def _why_one(m, supply: dict, raw: int, kept: int, best: float | None, settings:
             f"All {raw} possible partners are ruled out by the hard limits ({_limits_text(settings)}) "
             "or never-pair marks."
         )
+    if kept == 1:
+        return f"Odd one out this round: the one possible partner was matched with someone else (score {best:.0f})."
     return f"Odd one out this round: all {kept} possible partners were matched with others (best score {best:.0f})."
 
 

@@ -112,6 +112,7 @@ with round_tab:
                 format_func=options.get,
                 key=f"match.single.{digest}",
                 placeholder="Choose a pair",
+                help="Choosing a pair also shows all of its reasons below.",
             )
             if right.button("Confirm this pair", key="match.confirm_single", disabled=not single):
                 confirm([tuple(single.split("|"))])

@@ -67,7 +67,8 @@ def test_odd_count_leaves_one_out_with_a_reason(con):
     )
     result = matching.suggest_round(con)
     assert len(result.pairs) == 1 and len(result.unmatched) == 1
-    assert result.unmatched.iloc[0]["reason"].startswith("Odd one out this round")
+    reason = result.unmatched.iloc[0]["reason"]
+    assert reason.startswith("Odd one out this round: the one possible partner was matched"), reason
 
 
 def test_why_not_names_missing_skills_and_one_sided_offers(con):
