@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from lib import auth, charts, db, demo, exports, matching
+from lib import auth, charts, db, demo, exports, matching, privacy
 from lib.errors import MentoringError
 
 APP_NAME = "Peer mentoring"
@@ -55,7 +55,7 @@ class Page:
         (DuckDB's lock: the command line says "open in another program"); the day is part of the key
         because lists such as "waiting more than 30 days" change with the date alone.
         """
-        return _read(str(self.path), fn.__module__, fn.__qualname__, args, kwargs, date.today())
+        return _read(str(self.path), fn.__module__, fn.__qualname__, args, kwargs, db.now().date())
 
     def replace_database(self, action) -> None:
         """Close the shared connection, run `action(path)` on the closed file, and reopen it."""
@@ -102,6 +102,7 @@ def page_setup(title: str, icon: str = ":material/groups:") -> Page:
     path = db.db_path()
     try:
         _shared(str(path))
+        _daily_retention(str(path), db.now().date())
     except MentoringError as exc:
         st.error(str(exc))
         st.stop()
@@ -201,6 +202,22 @@ def _read(path: str, module: str, name: str, args: tuple, kwargs: dict, day: dat
 @st.cache_resource(show_spinner=False)
 def _shared(path: str) -> tuple[duckdb.DuckDBPyConnection, threading.Lock]:
     return db.connect(path), threading.Lock()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _daily_retention(path: str, day: date) -> int:
+    """The retention rule, applied once a day while the dashboard runs (and at every start, by db.connect)."""
+    del day  # only part of the cache key
+    base, lock = _shared(path)
+    with lock:
+        cursor = base.cursor()
+        try:
+            erased = privacy.apply_retention(cursor)
+        finally:
+            cursor.close()
+    if erased:
+        st.cache_data.clear()
+    return erased
 
 
 @st.cache_resource(show_spinner=False)

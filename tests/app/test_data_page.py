@@ -1,8 +1,10 @@
 """Backups & privacy page under AppTest: restore an uploaded backup, erase a member, retention."""
 
+from datetime import timedelta
+
 from streamlit.testing.v1 import AppTest
 
-from lib import applicants, backup, db, importer
+from lib import applicants, backup, db, importer, privacy
 from tests.conftest import FIXTURES, ROOT, table_snapshot
 
 GOOGLE = (FIXTURES / "csv" / "google_forms_bom.csv").read_bytes()
@@ -57,3 +59,21 @@ def test_erase_and_retention_from_the_page(db_file):
     con = db.connect(db_file)
     assert con.execute("SELECT count(*) FROM applicants WHERE email = 'zoe@example.com'").fetchone()[0] == 0
     assert db.get_setting(con, "retention_months") == 12
+
+
+def test_retention_is_applied_each_day_while_the_dashboard_runs(db_file, monkeypatch):
+    con = db.connect(db_file)
+    importer.import_applications(con, GOOGLE, filename="f.csv")
+    applicants.set_status(con, ["zoe@example.com"], "declined", reason="not a fit")
+    privacy.set_retention(con, 12)
+    con.close()
+    at = _open()  # declined today: kept
+    con = db.connect(db_file)
+    zoe = "SELECT count(*) FROM applicants WHERE email = 'zoe@example.com'"
+    assert con.execute(zoe).fetchone()[0] == 1
+    later = db.now() + timedelta(days=400)
+    monkeypatch.setattr(db, "now", lambda precise=False: later)
+    at.run()  # the dashboard keeps running into a new day
+    assert not at.exception
+    assert con.execute(zoe).fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM applicants WHERE name = '(erased)'").fetchone()[0] == 1
