@@ -117,6 +117,11 @@ def safe(value: object) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])", r"\\\1", str(value))
 
 
+def plural(count: int, word: str) -> str:
+    """'1 pair', '3 pairs'."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
 def show_error(exc: Exception) -> None:
     """Show a project error as the sentence it carries."""
     st.error(str(exc), icon=":material/error:")

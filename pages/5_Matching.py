@@ -70,7 +70,7 @@ with round_tab:
     if found is not None:
         st.caption(
             f"{found.method.capitalize()} over {found.candidates:,} candidate pairs: "
-            f"{len(found.pairs)} pairs, {len(found.unmatched)} members left out."
+            f"{ui.plural(len(found.pairs), 'pair')}, {ui.plural(len(found.unmatched), 'member')} left out."
         )
         if found.pairs.empty:
             st.info("No pairs to suggest: accept more members on the Applicants page, or see who is left out below.")
@@ -178,7 +178,17 @@ with pause_tab:
         page.apply(lambda cur: pairs.mark_never_pair(cur, x, y, moderator=page.moderator), "Marked.")
     st.dataframe(page.read(pairs.never_pairs), hide_index=True)
 
-for pairing_id in st.session_state.get("match.confirmed", []):
+
+def still_proposed(pairing_id: int) -> bool:
+    try:
+        return page.read(pairs.pairing, pairing_id)["state"] == "proposed"
+    except MentoringError:  # gone since (a restore, the demo removed)
+        return False
+
+
+# Introductions for the pairs just confirmed, while they are still waiting for their trial.
+introduce = [i for i in st.session_state.get("match.confirmed", []) if still_proposed(i)]
+for pairing_id in introduce:
     email = introductions.introduction(page.con(), pairing_id)
     st.subheader(f"Introduce: {ui.safe(email.subject)}")
     body = st.text_area("Email (edit before sending)", email.body, height=300, key=f"match.email.{pairing_id}")

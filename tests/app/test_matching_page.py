@@ -52,6 +52,13 @@ def test_confirming_the_round_takes_both_out_and_shows_the_email(community):
     assert "Amara" in email and "Felix" in email
     assert "Amara can help Felix with: Kafka, Spark" in email and "Felix can help Amara with: Elixir" in email
     assert "mailto:a@x.org,f@x.org?subject=" in at.get("link_button")[0].proto.url
+    # once the pair has agreed its trial (on the Pairs page), its introduction is no longer offered
+    made = community.execute("SELECT id FROM pairings").fetchone()[0]
+    at.switch_page("pages/6_Pairs.py").run()
+    at.selectbox(key="pairs.pick").set_value(made).run()
+    at.button(key="pairs.to_trial").click().run()
+    at.switch_page("pages/5_Matching.py").run()
+    assert not at.exception and not at.text_area
 
 
 def test_dropping_every_pair_confirms_nothing(community):

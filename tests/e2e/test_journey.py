@@ -66,7 +66,7 @@ def _journey(page, url, tmp_path):
     expect(page.get_by_role("heading", name="Which column is which?")).to_be_visible()
     choose(page, "What do you want to get out of it?", "(keep as extra answer)")
     expect(page.get_by_text("Extra: What do you want to get out of it?").first).to_be_attached()
-    page.get_by_role("button", name=re.compile(r"Import 7 rows")).click()
+    page.get_by_role("button", name=re.compile(r"Import 8 rows")).click()
     expect(page.get_by_role("heading", name="Rejected rows")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("button", name="Download rejected rows (CSV)").click()
@@ -74,12 +74,20 @@ def _journey(page, url, tmp_path):
 
     # screening: everyone valid to accepted
     go(page, "Applicants", "Applicants")
-    for name in ("Amara Okafor", "Felix Braun", "Ines Ruiz", "Kenji Tanaka", "Priya Sharma", "Lucas Silva"):
+    for name in (
+        "Amara Okafor",
+        "Felix Braun",
+        "Ines Ruiz",
+        "Kenji Tanaka",
+        "Priya Sharma",
+        "Lucas Silva",
+        "Noor Haddad",
+    ):
         choose(page, "Applicants", re.compile(re.escape(name)))
     page.keyboard.press("Escape")
     choose(page, "Move to", "accepted: Member: can be matched")
     page.get_by_role("button", name="Move", exact=True).click()
-    expect(page.get_by_text("accepted: 6")).to_be_visible()
+    expect(page.get_by_text("accepted: 7")).to_be_visible()
 
     # skills: the coverage chart and one skill's members
     go(page, "Skills", "Skills")
@@ -97,7 +105,7 @@ def _journey(page, url, tmp_path):
 
     # matching: read a pair's reasons, confirm the round, see the introduction
     go(page, "Matching", "Matching")
-    expect(page.get_by_text(re.compile(r"3 pairs, 0 members left out"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"3 pairs, 1 member left out"))).to_be_visible()
     choose(page, "Or confirm just one pair", re.compile(r"Amara Okafor \+ Felix Braun"))
     expect(page.get_by_text("Why Amara Okafor + Felix Braun")).to_be_visible()
     why = page.locator('[data-testid="stMarkdown"] li')
@@ -130,8 +138,14 @@ def _journey(page, url, tmp_path):
     # Amara is back in the suggestions; analytics counts the new reason
     go(page, "Matching", "Matching")
     page.get_by_role("tab", name="For one member").click()
-    choose(page, "Member", "Amara Okafor <amara@journey.example>")
-    expect(page.get_by_text("Amara", exact=False).first).to_be_visible()
+    choose(page, "Member", "Amara Okafor <amara@journey.example>")  # only members waiting are listed
+    partner = page.get_by_role("combobox", name="Partner", exact=True)
+    expect(partner).to_be_visible()  # she has suggestions again ...
+    partner.click()
+    expect(page.get_by_role("option").first).to_be_visible()
+    expect(page.get_by_role("option", name="Noor Haddad")).to_be_visible()  # Noor, left out before
+    expect(page.get_by_role("option", name="Felix Braun")).to_have_count(0)  # ... but never Felix again
+    page.keyboard.press("Escape")
     go(page, "Analytics", "Analytics")
     expect(page.get_by_text(re.compile(r"1 endings; the most common reason is time commitment"))).to_be_visible()
 
