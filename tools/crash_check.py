@@ -201,7 +201,7 @@ def _dashboard_trials(kills: int, rng: random.Random, base: Path, big: Path, fol
     with sync_playwright() as p:
         browser = launch_browser(p)
         try:
-            for kind, window in (("import", (0.0, 1.5)), ("merge", (0.0, 0.4)), ("round", (0.0, 2.0))):
+            for kind, window in (("import", (0.0, 4.0)), ("merge", (0.0, 0.4)), ("round", (0.0, 2.0))):
                 tally = {"tried": 0, "killed": 0, "ok": 0, "all": 0, "none": 0, "problems": []}
                 for _ in range(kills):
                     killed, verdict = run_dashboard_once(kind, base, big, folder, rng.uniform(*window), browser)
