@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import importlib
 import json
 import re
@@ -21,6 +22,10 @@ from lib import auth, charts, db, demo, exports, matching, privacy
 from lib.errors import MentoringError
 
 APP_NAME = "Peer mentoring"
+# Long lists: tables show the first MAX_ROWS rows (downloads hold them all) and pickers offer the
+# first MAX_CHOICES; a search or filter narrows them. Browsers draw 20,000-row tables slowly.
+MAX_ROWS = 2_000
+MAX_CHOICES = 1_000
 # The sidebar's links (Streamlit's own list would call the home page "app").
 NAV = [
     ("app.py", "Home", ":material/home:"),
@@ -55,7 +60,10 @@ class Page:
         (DuckDB's lock: the command line says "open in another program"); the day is part of the key
         because lists such as "waiting more than 30 days" change with the date alone.
         """
-        return _read(str(self.path), fn.__module__, fn.__qualname__, args, kwargs, db.now().date())
+        value = _read(str(self.path), fn.__module__, fn.__qualname__, args, kwargs, db.now().date())
+        # one shared object per result (no pickling: unpickling 20,000 rows cost more than the query);
+        # a shallow copy keeps a page that adds or replaces columns from changing what others see
+        return value.copy(deep=False) if isinstance(value, pd.DataFrame) else copy.copy(value)
 
     def replace_database(self, action) -> None:
         """Close the shared connection, run `action(path)` on the closed file, and reopen it."""
@@ -66,7 +74,7 @@ class Page:
             try:
                 action(self.path)
             finally:
-                st.cache_data.clear()
+                forget_reads()
 
     def apply(self, action, done: str | None = None, *, forget: tuple[str, ...] = ()) -> None:
         """Run one write; show a project error as its sentence, or forget keys, toast `done` and redraw."""
@@ -92,7 +100,13 @@ class Page:
                 yield cursor
             finally:
                 cursor.close()
-                st.cache_data.clear()
+                forget_reads()
+
+
+def forget_reads() -> None:
+    """Drop every cached read and suggested round (after any write)."""
+    _read.clear()
+    st.cache_data.clear()
 
 
 def page_setup(title: str, icon: str = ":material/groups:") -> Page:
@@ -115,6 +129,17 @@ def safe(value: object) -> str:
     """Member-written text for a Markdown element: every Markdown and HTML character escaped, so
     `**bold**` or `<img onerror=...>` shows literally."""
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])", r"\\\1", str(value))
+
+
+def shown_caption(shown: int, total: int, what: str, *, order: str = "first") -> str:
+    """'12 applicants shown.' or a sentence saying the list is cut and how to narrow it."""
+    if shown == total:
+        return f"{total:,} {what} shown."
+    which = f"first {shown:,}" if order == "first" else f"{shown:,} {order}"
+    return (
+        f"The {which} of {total:,} {what} are shown (the download has all of them); "
+        f"search or filter to narrow the list. Pickers below offer the first {min(shown, MAX_CHOICES):,}."
+    )
 
 
 def plural(count: int, word: str) -> str:
@@ -193,7 +218,7 @@ def _round(path: str, key: str) -> matching.Round:
         cursor.close()
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def _read(path: str, module: str, name: str, args: tuple, kwargs: dict, day: date):
     del day  # only part of the cache key
     fn = getattr(importlib.import_module(module), name)
@@ -221,7 +246,7 @@ def _daily_retention(path: str, day: date) -> int:
         finally:
             cursor.close()
     if erased:
-        st.cache_data.clear()
+        forget_reads()
     return erased
 
 

@@ -24,8 +24,9 @@ if table.empty:
     )
     st.stop()
 
+shown = table.head(ui.MAX_ROWS)
 st.dataframe(
-    table[
+    shown[
         [
             "name",
             "email",
@@ -54,13 +55,14 @@ st.dataframe(
         "github": st.column_config.LinkColumn("GitHub", display_text="profile"),
     },
 )
-st.caption(f"{len(table)} applicants shown.")
+st.caption(ui.shown_caption(len(shown), len(table), "applicants"))
 ui.download_csv(
     table.drop(columns=["id"]), filename="applicants.csv", label="Download this list (CSV)", key="applicants.download"
 )
 
 st.subheader("Move through screening")
-labels = dict(zip(table["email"], table["name"] + " <" + table["email"] + ">"))
+choices = table.head(ui.MAX_CHOICES)
+labels = dict(zip(choices["email"], choices["name"] + " <" + choices["email"] + ">"))
 chosen = st.multiselect("Applicants", list(labels), format_func=labels.get, key="applicants.selected")
 to_col, reason_col = st.columns([1, 2])
 to = to_col.selectbox(

@@ -65,13 +65,20 @@ if last:
     if button.button("Undo it", key="pairs.undo", icon=":material/undo:"):
         act(lambda cur: lifecycle.undo_last_ending(cur, moderator=page.moderator), "Undone.")
 
-state = st.selectbox("State", ["all", *lifecycle.STATES], key="pairs.state")
+left, right = st.columns([1, 2])
+state = left.selectbox("State", ["all", *lifecycle.STATES], key="pairs.state")
+search = right.text_input("Find a member", key="pairs.search", placeholder="part of a name or email")
 table = page.read(pairs.list_pairings, state=None if state == "all" else state)
+if search.strip():
+    needle = search.strip().lower()
+    hit = [table[c].str.lower().str.contains(needle, regex=False) for c in ("a_name", "b_name", "a", "b")]
+    table = table[hit[0] | hit[1] | hit[2] | hit[3]]
 if table.empty:
     st.info("No pairings yet. Confirm pairs on the Matching page.", icon=":material/info:")
 else:
+    shown = table.head(ui.MAX_ROWS)
     st.dataframe(
-        table,
+        shown,
         hide_index=True,
         key="pairs.table",
         column_order=[
@@ -97,8 +104,11 @@ else:
             "reason": "Ended because",
         },
     )
+    st.caption(ui.shown_caption(len(shown), len(table), "pairings", order="most recently changed"))
     ui.download_csv(table, filename="pairs.csv", label="Download pairs (CSV)", key="pairs.download")
-    labels = {int(r.id): f"#{r.id} {r.a_name} + {r.b_name} ({r.state})" for r in table.itertuples()}
+    choices = table.head(ui.MAX_CHOICES)
+    named = "#" + choices["id"].astype(str) + " " + choices["a_name"] + " + " + choices["b_name"]
+    labels = dict(zip(choices["id"].astype(int), named + " (" + choices["state"] + ")"))
     chosen = st.selectbox(
         "Open a pairing",
         list(labels),

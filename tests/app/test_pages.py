@@ -3,7 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import applicants, demo
+from lib import applicants, demo, ui
 from tests.conftest import FIXTURES, ROOT
 
 PAGES = [*sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))]
@@ -150,3 +150,22 @@ def test_member_text_is_never_rendered_as_markdown_or_html(con):
     assert r"\*\*Bold\*\* \<img src=x onerror=alert\(1\)\> \:material/home\:" in shown
     home = open_app()
     assert any(r"\<b\>f\</b\>\.csv" in m.value for m in home.markdown)
+
+
+def test_long_lists_are_cut_with_a_sentence_and_searchable(con, monkeypatch):
+    demo.load_demo(con)
+    monkeypatch.setattr(ui, "MAX_ROWS", 5)
+    monkeypatch.setattr(ui, "MAX_CHOICES", 3)
+    at = open_app("pages/2_Applicants.py")
+    assert len(frame_with(at, "email")) == 5
+    assert any("The first 5 of 320 applicants are shown" in c.value for c in at.caption)
+    assert len(at.multiselect(key="applicants.selected").options) == 3
+    at = open_app("pages/6_Pairs.py")
+    total = con.execute("SELECT count(*) FROM pairings").fetchone()[0]
+    assert len(frame_with(at, "a_name")) == 5
+    assert any(f"of {total:,} pairings are shown" in c.value for c in at.caption)
+    assert len(at.selectbox(key="pairs.pick").options) == 3
+    name = con.execute("SELECT a.name FROM pairings p JOIN applicants a ON a.id = p.a_id LIMIT 1").fetchone()[0]
+    at.text_input(key="pairs.search").input(name.lower()).run()
+    found = frame_with(at, "a_name")
+    assert len(found) >= 1 and ((found["a_name"] == name) | (found["b_name"] == name)).all()
