@@ -9,9 +9,9 @@ summary = page.read(applicants.home_summary)
 st.title("Peer mentoring: today")
 
 
-def go(target: str, key: str, value) -> None:
-    """Open another page with one of its widgets already set."""
-    st.session_state[key] = value
+def go(target: str, state: dict) -> None:
+    """Open another page with some of its widgets (and tabs) already set."""
+    st.session_state.update(state)
     st.switch_page(target)
 
 
@@ -57,15 +57,15 @@ for kind, frame in page.read(attention.needs_attention).items():
                 elif kind == "no_outcome" and buttons.button("Went well", key=f"home.active.{row.id}"):
                     advance(row.id, "active")
                 elif kind == "no_checkin" and buttons.button("Open", key=f"home.pair.{row.id}"):
-                    go("pages/6_Pairs.py", "pairs.pick", row.id)
+                    go("pages/6_Pairs.py", {"pairs.pick": row.id})
             elif kind in ("left_behind", "waiting"):
                 text.write(f"{ui.safe(row.name)} ({ui.safe(row.email)}): waiting {row.days} days since acceptance")
                 if buttons.button("Find a partner", key=f"home.{kind}.{row.id}"):
-                    go("pages/5_Matching.py", "match.member", row.email)
+                    go("pages/5_Matching.py", {"match.member": row.email, "match.tab": "For one member"})
             else:
                 text.write(f"{ui.safe(row.name)} ({ui.safe(row.email)}): applied {row.days} days ago")
                 if buttons.button("Open", key=f"home.screen.{row.id}"):
-                    go("pages/2_Applicants.py", "applicants.search", row.email)
+                    go("pages/2_Applicants.py", {"applicants.search": row.email})
         if len(frame) > 10:
             st.caption(f"... and {len(frame) - 10} more.")
 

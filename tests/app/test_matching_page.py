@@ -3,7 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import importer, introductions, matching, pairs
+from lib import importer, introductions, matching, pairs, ui
 from tests.conftest import ROOT, make_csv
 
 HEADER = ["Email", "Name", "Skills you can offer", "What would you like to learn?", "Time zone", "Years of experience"]
@@ -79,9 +79,16 @@ def test_confirming_just_one_pair_of_the_round(community):
     assert community.execute("SELECT count(*) FROM pairings").fetchone()[0] == 1
 
 
+def _member_tab(at):
+    at.session_state["match.tab"] = "For one member"
+    at.run()
+    return at
+
+
 def test_one_member_suggestions_and_confirm(community):
     at = _open()
-    at.selectbox(key="match.member").set_value("f@x.org").run()
+    assert not [s for s in at.selectbox if s.key == "match.member"], "closed tabs should not run"
+    _member_tab(at).selectbox(key="match.member").set_value("f@x.org").run()
     best = _frame(at, "b_name", last=True)
     assert list(best["b_name"]) == ["Amara Okafor"] and "Felix teaches Amara Elixir" in best.iloc[0]["reasons"]
     at.button(key="match.confirm_one").click().run()
@@ -104,3 +111,12 @@ def test_large_pools_compute_the_round_on_request(community, monkeypatch):
     assert not [d for d in at.dataframe if "a_teaches_b" in d.value.columns]
     at.button(key="match.suggest_round").click().run()
     assert _frame(at, "a_teaches_b").iloc[0]["a_name"] in ("Amara Okafor", "Felix Braun")
+
+
+def test_member_search_narrows_a_long_list(community, monkeypatch):
+    monkeypatch.setattr(ui, "MAX_CHOICES", 1)
+    at = _member_tab(_open())
+    assert len(at.selectbox(key="match.member").options) == 1
+    assert any("The first 1 of" in c.value for c in at.caption)
+    at.text_input(key="match.find").input("felix").run()
+    assert at.selectbox(key="match.member").options == ["Felix Braun <f@x.org>"]

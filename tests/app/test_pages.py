@@ -169,3 +169,19 @@ def test_long_lists_are_cut_with_a_sentence_and_searchable(con, monkeypatch):
     at.text_input(key="pairs.search").input(name.lower()).run()
     found = frame_with(at, "a_name")
     assert len(found) >= 1 and ((found["a_name"] == name) | (found["b_name"] == name)).all()
+
+
+def test_find_a_partner_opens_the_member_on_the_matching_page(con):
+    demo.load_demo(con)
+    at = open_app()
+    at.session_state["home.list.waiting"] = True  # open the "waiting" list
+    at.run()
+    button = next(b for b in at.button if b.key and b.key.startswith("home.waiting."))
+    button.click().run()
+    assert not at.exception
+    assert at.session_state["match.tab"] == "For one member"
+    member_id = int(button.key.rsplit(".", 1)[1])
+    email = con.execute("SELECT email FROM applicants WHERE id = ?", [member_id]).fetchone()[0]
+    assert at.selectbox(key="match.member").value == email
+    partners = [d for d in at.dataframe if "b_name" in d.value.columns]
+    assert partners or any("Nobody eligible" in i.value for i in at.info)
