@@ -171,21 +171,27 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, int]]:
         for kind, window in (("import", (0.8, 4.0)), ("merge", (0.8, 5.0)), ("round", (0.8, 4.0))):
             if not args.kills:
                 break
-            tally = {"tried": 0, "killed": 0, "ok": 0, "all": 0, "none": 0, "problems": []}
-            for _ in range(args.kills):
-                killed, verdict = run_once(kind, base, big, merges, folder, rng.uniform(*window))
-                tally["tried"] += 1
-                tally["killed"] += killed
-                if verdict in ("all", "none"):
-                    tally["ok"] += 1
-                    tally[verdict] += 1
-                else:
-                    tally["problems"].append(verdict)
+            tally = _tally(args.kills, lambda k=kind, w=window: run_once(k, base, big, merges, folder, rng.uniform(*w)))
             results[kind] = tally
             _row(f"{kind} (command line)", tally)
         if args.dashboard_kills:
             results.update(_dashboard_trials(args.dashboard_kills, rng, base, big, folder))
     return results
+
+
+def _tally(kills: int, attempt) -> dict:
+    """Run `attempt()` (returning (killed before done, verdict)) `kills` times and count the outcomes."""
+    tally = {"tried": 0, "killed": 0, "ok": 0, "all": 0, "none": 0, "problems": []}
+    for _ in range(kills):
+        killed, verdict = attempt()
+        tally["tried"] += 1
+        tally["killed"] += killed
+        if verdict in ("all", "none"):
+            tally["ok"] += 1
+            tally[verdict] += 1
+        else:
+            tally["problems"].append(verdict)
+    return tally
 
 
 def _row(name: str, t: dict) -> None:
@@ -202,16 +208,9 @@ def _dashboard_trials(kills: int, rng: random.Random, base: Path, big: Path, fol
         browser = launch_browser(p)
         try:
             for kind, window in (("import", (0.0, 4.0)), ("merge", (0.0, 0.4)), ("round", (0.0, 2.0))):
-                tally = {"tried": 0, "killed": 0, "ok": 0, "all": 0, "none": 0, "problems": []}
-                for _ in range(kills):
-                    killed, verdict = run_dashboard_once(kind, base, big, folder, rng.uniform(*window), browser)
-                    tally["tried"] += 1
-                    tally["killed"] += killed
-                    if verdict in ("all", "none"):
-                        tally["ok"] += 1
-                        tally[verdict] += 1
-                    else:
-                        tally["problems"].append(verdict)
+                tally = _tally(
+                    kills, lambda k=kind, w=window: run_dashboard_once(k, base, big, folder, rng.uniform(*w), browser)
+                )
                 results[f"dashboard {kind}"] = tally
                 _row(f"{kind} (dashboard)", tally)
         finally:
