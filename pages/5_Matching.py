@@ -80,6 +80,9 @@ if round_tab.open:
             if found.pairs.empty:
                 st.info(
                     "No pairs to suggest: accept more members on the Applicants page, or see who is left out below."
+                    if not found.unmatched.empty
+                    else "Nobody is waiting for a partner: accept members on the Applicants page "
+                    "(new people arrive through Import)."
                 )
             else:
                 st.dataframe(

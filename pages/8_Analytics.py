@@ -32,6 +32,9 @@ start, end = (tuple(period) + (None, None))[:2] if period else (None, None)
 filters = analytics.Filters(start=start, end=end, skill=skill, max_experience_gap=exp_gap, max_timezone_gap=tz_gap)
 
 
+NO_PAIRS = "No pairings for these filters yet. Pairs are confirmed on the Matching page."
+
+
 def why_pairs_end() -> None:
     detail = page.read(analytics.dropout_reasons, filters)
     if detail.empty:
@@ -79,6 +82,9 @@ def how_long() -> None:
         "Split by", list(analytics.FACTORS), format_func=analytics.FACTORS.get, key="analytics.factor"
     )
     curves = page.read(analytics.retention, filters, factor=factor)
+    if curves.empty:
+        st.info(NO_PAIRS)
+        return
     summary = analytics.retention_summary(curves)
     st.dataframe(
         summary,
@@ -96,7 +102,11 @@ def how_long() -> None:
 def growth() -> None:
     st.subheader("Funnel")
     months = page.read(analytics.funnel)
-    numbers(charts.funnel_chart(analytics.funnel_totals(months)), months, "funnel_by_month")
+    totals = analytics.funnel_totals(months)
+    if totals["members"].sum() == 0:
+        st.info("No applications yet. Bring them in on the Import page.")
+    else:
+        numbers(charts.funnel_chart(totals), months, "funnel_by_month")
 
     st.subheader("Waiting for a partner")
     waits = page.read(analytics.waiting_times)
@@ -115,11 +125,17 @@ def growth() -> None:
 
 def skill_outcomes() -> None:
     outcomes = page.read(analytics.skill_outcomes, filters)
-    if outcomes["enough"].any():
+    if outcomes.empty:
+        st.info(NO_PAIRS)
+    elif outcomes["enough"].any():
         numbers(charts.skill_outcomes_chart(outcomes), outcomes, "skill_outcomes")
     else:
         st.info("Too few pairs per skill to tell yet (5 pairs per skill needed).")
-        st.dataframe(outcomes, hide_index=True)
+        st.dataframe(
+            outcomes,
+            hide_index=True,
+            column_config={"median_weeks": "median weeks lasted", "enough": "5+ pairs"},
+        )
 
 
 # Only the open tab runs (on_change="rerun"): a visit costs one section's queries and charts.

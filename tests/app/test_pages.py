@@ -36,6 +36,29 @@ def test_every_page_opens_on_an_empty_database(page):
     assert "Local mode" in texts(at)
 
 
+EMPTY_SAYS = {  # what an empty database's page tells the moderator to do next
+    "pages/5_Matching.py": "Nobody is waiting for a partner: accept members on the Applicants page",
+    "pages/8_Analytics.py": "No endings recorded for these filters yet",
+}
+EMPTY_TABS = {
+    "How long pairs last": "No pairings for these filters yet. Pairs are confirmed on the Matching page.",
+    "Growth and waiting": "No applications yet. Bring them in on the Import page.",
+    "Skills and outcomes": "No pairings for these filters yet.",
+}
+
+
+@pytest.mark.parametrize("page", sorted(EMPTY_SAYS))
+def test_empty_pages_say_what_to_do_next(page):
+    at = open_app(page)
+    assert EMPTY_SAYS[page] in texts(at)
+    if page == "pages/8_Analytics.py":
+        for tab, says in EMPTY_TABS.items():
+            at.session_state["analytics.tab"] = tab
+            at.run()
+            assert not at.exception and says in texts(at), tab
+            assert not at.dataframe and not [e for e in at.get("vega_lite_chart")], tab
+
+
 @pytest.mark.parametrize("page", [None, *PAGES])
 def test_every_page_opens_with_the_demo_community(con, page):
     demo.load_demo(con)
