@@ -74,7 +74,12 @@ if search.strip():
     hit = [table[c].str.lower().str.contains(needle, regex=False) for c in ("a_name", "b_name", "a", "b")]
     table = table[hit[0] | hit[1] | hit[2] | hit[3]]
 if table.empty:
-    st.info("No pairings yet. Confirm pairs on the Matching page.", icon=":material/info:")
+    st.info(
+        "No pairings match. Clear the search or choose another state."
+        if search.strip() or state != "all"
+        else "No pairings yet. Confirm pairs on the Matching page.",
+        icon=":material/info:",
+    )
 else:
     shown = table.head(ui.MAX_ROWS)
     st.dataframe(

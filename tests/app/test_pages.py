@@ -192,6 +192,8 @@ def test_long_lists_are_cut_with_a_sentence_and_searchable(con, monkeypatch):
     at.text_input(key="pairs.search").input(name.lower()).run()
     found = frame_with(at, "a_name")
     assert len(found) >= 1 and ((found["a_name"] == name) | (found["b_name"] == name)).all()
+    at.text_input(key="pairs.search").input("nobody-by-this-name").run()
+    assert "No pairings match. Clear the search" in texts(at)
 
 
 def test_find_a_partner_opens_the_member_on_the_matching_page(con):
