@@ -161,10 +161,12 @@ COMMANDS = st.sampled_from(
     ),
 )
 def test_command_line_exits_0_or_2_with_a_sentence(tmp_path_factory, command, args):
-    path = tmp_path_factory.mktemp("cli") / "c.duckdb"
+    folder = tmp_path_factory.mktemp("cli")
+    path = folder / "c.duckdb"
     err = io.StringIO()
     code = None
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+    # relative paths in generated commands (`backup accepted`) land in the temporary folder
+    with contextlib.chdir(folder), contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
         try:
             code = cli.main(["--db", str(path), command, *args])
         except SystemExit as exc:  # argparse's own usage errors
