@@ -215,6 +215,16 @@ def funnel_totals(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"stage": FUNNEL_STAGES, "members": totals, "conversion": rates})
 
 
+def waiting_summary(waits: pd.DataFrame) -> pd.DataFrame:
+    """Members and median days waited, per kind of wait (first match, re-match after a drop-out)."""
+    return (
+        waits.groupby("kind")["days"]
+        .agg(["count", "median"])
+        .reset_index()
+        .rename(columns={"kind": "waiting for", "count": "members", "median": "median days"})
+    )
+
+
 def waiting_times(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Days from acceptance to first match, and from a partner's drop-out to the next match."""
     return con.execute(

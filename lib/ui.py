@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import copy
-import importlib
 import json
 import re
 import threading
 import time
+import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -53,14 +53,14 @@ class Page:
         return _shared(str(self.path))[0].cursor()
 
     def read(self, fn, *args, **kwargs):
-        """`fn(cursor, *args, **kwargs)` for a module-level read function of lib, cached per database
+        """`fn(cursor, *args, **kwargs)` for a read function of lib, cached per database
         file and day until the next write through this dashboard (`writing` clears every cached read).
 
         The cache is safe because no other program can write while the dashboard holds the file
         (DuckDB's lock: the command line says "open in another program"); the day is part of the key
         because lists such as "waiting more than 30 days" change with the date alone.
         """
-        value = _read(str(self.path), fn.__module__, fn.__qualname__, args, kwargs, db.now().date())
+        value = _read(str(self.path), fn, args, kwargs, db.now().date())
         # one shared object per result (no pickling: unpickling 20,000 rows cost more than the query);
         # a shallow copy keeps a page that adds or replaces columns from changing what others see
         return value.copy(deep=False) if isinstance(value, pd.DataFrame) else copy.copy(value)
@@ -218,10 +218,11 @@ def _round(path: str, key: str) -> matching.Round:
         cursor.close()
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _read(path: str, module: str, name: str, args: tuple, kwargs: dict, day: date):
-    del day  # only part of the cache key
-    fn = getattr(importlib.import_module(module), name)
+@st.cache_resource(
+    show_spinner=False, max_entries=256, hash_funcs={types.FunctionType: lambda f: f"{f.__module__}.{f.__qualname__}"}
+)
+def _read(path: str, fn, args: tuple, kwargs: dict, day: date):
+    del day  # only part of the cache key (a function is keyed by its module and name)
     cursor = _shared(path)[0].cursor()
     try:
         return fn(cursor, *args, **kwargs)

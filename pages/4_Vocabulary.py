@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lib import coverage, skills, ui
+from lib.search import rows_containing
 
 page = ui.page_setup("Skill vocabulary", ":material/spellcheck:")
 st.title("Skill vocabulary")
@@ -64,13 +65,8 @@ for row in history.head(30).itertuples():
         )
 
 st.subheader("Members' own words")
-words = page.read(skills.skill_words)
 search = st.text_input("Find a skill or word", key="vocab.search")
-if search.strip():
-    words = words[
-        words["skill"].str.contains(search, case=False, regex=False)
-        | words["word"].str.contains(search, case=False, regex=False)
-    ]
+words = rows_containing(page.read(skills.skill_words), search, ["skill", "word"])
 st.dataframe(
     words,
     hide_index=True,

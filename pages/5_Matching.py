@@ -8,6 +8,7 @@ import streamlit as st
 
 from lib import introductions, matching, pairs, ui
 from lib.errors import MentoringError
+from lib.search import rows_containing
 
 page = ui.page_setup("Matching", ":material/handshake:")
 st.title("Matching")
@@ -148,12 +149,7 @@ if member_tab.open:
             key="match.find",
             placeholder="part of a name or email",
         )
-        if find.strip():
-            needle = find.strip().lower()
-            pool = pool[
-                pool["name"].str.lower().str.contains(needle, regex=False)
-                | pool["email"].str.lower().str.contains(needle, regex=False)
-            ]
+        pool = rows_containing(pool, find, ["name", "email"])
         picked = st.session_state.get("match.member")  # kept even when the search leaves them out
         listed = pool.head(ui.MAX_CHOICES)
         if picked and picked not in set(listed["email"]):

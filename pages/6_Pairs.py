@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 from lib import lifecycle, pairs, ui
+from lib.search import rows_containing
 
 page = ui.page_setup("Pairs", ":material/diversity_3:")
 st.title("Pairs")
@@ -69,10 +70,7 @@ left, right = st.columns([1, 2])
 state = left.selectbox("State", ["all", *lifecycle.STATES], key="pairs.state")
 search = right.text_input("Find a member", key="pairs.search", placeholder="part of a name or email")
 table = page.read(pairs.list_pairings, state=None if state == "all" else state)
-if search.strip():
-    needle = search.strip().lower()
-    hit = [table[c].str.lower().str.contains(needle, regex=False) for c in ("a_name", "b_name", "a", "b")]
-    table = table[hit[0] | hit[1] | hit[2] | hit[3]]
+table = rows_containing(table, search, ["a_name", "b_name", "a", "b"])
 if table.empty:
     st.info(
         "No pairings match. Clear the search or choose another state."

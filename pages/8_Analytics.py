@@ -113,13 +113,7 @@ def growth() -> None:
     if waits.empty:
         st.info("Nobody has been matched yet.")
     else:
-        medians = (
-            waits.groupby("kind")["days"]
-            .agg(["count", "median"])
-            .reset_index()
-            .rename(columns={"kind": "waiting for", "count": "members", "median": "median days"})
-        )
-        st.dataframe(medians, hide_index=True, key="analytics.waiting_summary")
+        st.dataframe(analytics.waiting_summary(waits), hide_index=True, key="analytics.waiting_summary")
         numbers(charts.waiting_chart(waits), waits, "waiting")
 
 

@@ -150,6 +150,9 @@ def test_waiting_times(con, history):
     waits = analytics.waiting_times(con)
     assert sorted(waits[waits["kind"] == "first match after acceptance"]["days"]) == [0] * 6
     assert sorted(waits[waits["kind"] == "re-matched after a drop-out"]["days"]) == [7, 21]
+    summary = analytics.waiting_summary(waits).set_index("waiting for")
+    assert summary.loc["re-matched after a drop-out"].to_dict() == {"members": 2, "median days": 14.0}
+    assert summary.loc["first match after acceptance"].to_dict() == {"members": 6, "median days": 0.0}
 
 
 def test_skill_outcomes_flag_small_groups(con, history):
