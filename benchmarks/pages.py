@@ -24,14 +24,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from benchmarks.analytics import build
 from lib import db, demo, ui
-from tools.dashboard_server import launch_browser, running_dashboard
-
-HEADINGS = {
-    "Home": "Peer mentoring: today",
-    "Import": "Import applications",
-    "Skill vocabulary": "Skill vocabulary",
-    "Audit log": "Audit log",
-}
+from tools.dashboard_server import launch_browser, page_title, running_dashboard
 
 
 class ScriptClock:
@@ -99,7 +92,7 @@ def visit(page, clock: ScriptClock, label: str) -> tuple[float, float]:
     clock.reset()
     start = time.perf_counter()
     page.locator('[data-testid="stSidebar"]').get_by_role("link", name=label, exact=True).click()
-    page.get_by_role("heading", name=HEADINGS.get(label, label), exact=True).first.wait_for(timeout=300_000)
+    page.get_by_role("heading", name=page_title(label), exact=True).first.wait_for(timeout=300_000)
     drawn(page, clock)
     return (time.perf_counter() - start) * 1000, clock.script_ms()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date
 
 import duckdb
@@ -98,6 +99,19 @@ def list_pairings(con: duckdb.DuckDBPyConnection, *, state: str | None = None) -
         """,
         {"state": state, "now": db.now()},
     ).df()
+
+
+def still_proposed(con: duckdb.DuckDBPyConnection, pairing_ids: Sequence[int]) -> list[int]:
+    """Those of these pairings that still exist and are still 'proposed' (waiting for their trial), in order."""
+    if not pairing_ids:
+        return []
+    found = {
+        i
+        for (i,) in con.execute(
+            "SELECT id FROM pairings WHERE state = 'proposed' AND list_contains($ids, id)", {"ids": list(pairing_ids)}
+        ).fetchall()
+    }
+    return [i for i in pairing_ids if i in found]
 
 
 def pairing_history(con: duckdb.DuckDBPyConnection, pairing_id: int) -> pd.DataFrame:

@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from lib import auth, charts, db, demo, exports, matching, privacy
+from lib import auth, charts, db, demo, exports, importer, matching, privacy
 from lib.errors import MentoringError
 
 APP_NAME = "Peer mentoring"
@@ -200,6 +200,14 @@ def chart_downloads(chart, frame: pd.DataFrame, *, name: str, key: str) -> None:
         key=f"{key}.csv",
         icon=":material/table:",
     )
+
+
+@st.cache_resource(show_spinner="Reading the file ...", max_entries=2)
+def import_preview(digest: str, _data: bytes) -> importer.Preview:
+    """The uploaded file decoded, split and its mapping guessed once per file (not again on every
+    change of a column's mapping); keyed on the file's SHA-256 `digest`."""
+    del digest  # the cache key; the bytes are not hashed again
+    return importer.preview_import(_data)
 
 
 def cached_round(page: Page, settings: matching.Settings) -> matching.Round:

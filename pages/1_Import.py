@@ -26,7 +26,7 @@ if upload is not None:
             del st.session_state[key]
         st.session_state["import.sha"] = digest
     try:
-        preview = importer.preview_import(data)
+        preview = ui.import_preview(digest, data)
     except MentoringError as exc:
         ui.show_error(exc)
         st.stop()

@@ -208,15 +208,8 @@ if pause_tab.open:
         st.dataframe(page.read(pairs.never_pairs), hide_index=True)
 
 
-def still_proposed(pairing_id: int) -> bool:
-    try:
-        return page.read(pairs.pairing, pairing_id)["state"] == "proposed"
-    except MentoringError:  # gone since (a restore, the demo removed)
-        return False
-
-
 # Introductions for the pairs just confirmed, while they are still waiting for their trial.
-introduce = [i for i in st.session_state.get("match.confirmed", []) if still_proposed(i)]
+introduce = page.read(pairs.still_proposed, tuple(st.session_state.get("match.confirmed", [])))
 for pairing_id in introduce:
     email = introductions.introduction(page.con(), pairing_id)
     st.subheader(f"Introduce: {ui.safe(email.subject)}")

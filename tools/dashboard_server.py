@@ -14,6 +14,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
+# Each page's title where it differs from its sidebar label (lib.ui.NAV).
+_TITLES = {"Home": "Peer mentoring: today", "Import": "Import applications"}
+
+
+def page_title(label: str) -> str:
+    """The heading a page shows, for its sidebar label."""
+    return _TITLES.get(label, label)
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

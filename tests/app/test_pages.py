@@ -3,7 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import applicants, demo, ui
+from lib import applicants, demo, importer, ui
 from tests.conftest import FIXTURES, ROOT
 
 PAGES = [*sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))]
@@ -88,7 +88,10 @@ def test_home_shows_stage_counts_and_the_last_import(con):
     assert "3 new" in texts(at) and "form.csv" in texts(at)
 
 
-def test_import_page_maps_previews_imports_and_shows_rejects(con):
+def test_import_page_maps_previews_imports_and_shows_rejects(con, monkeypatch):
+    reads = []
+    real_preview = importer.preview_import
+    monkeypatch.setattr(importer, "preview_import", lambda data: reads.append(len(data)) or real_preview(data))
     at = open_app("pages/1_Import.py")
     at.file_uploader(key="import.file").upload("form.csv", GOOGLE, "text/csv")
     at.run()
@@ -101,6 +104,7 @@ def test_import_page_maps_previews_imports_and_shows_rejects(con):
     goals_key = next(s.key for s in at.selectbox if s.label == "What do you want to get out of it?")
     at.selectbox(key=goals_key).set_value("(keep as extra answer)").run()
     assert "Extra: What do you want to get out of it?" in frame_with(at, "Email").columns
+    assert reads == [len(GOOGLE)], "the file is read once, not again for each mapping change"
     at.button(key="import.go").click().run()
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["Inserted"] == "3"

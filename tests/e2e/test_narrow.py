@@ -5,11 +5,10 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from lib import db, demo, ui
-from tools.dashboard_server import launch_browser, running_dashboard
+from tools.dashboard_server import launch_browser, page_title, running_dashboard
 
 pytestmark = pytest.mark.e2e
 WIDTH = 800
-HEADINGS = {"Home": "Peer mentoring: today", "Import": "Import applications"}
 PATHS = {"app.py": ""}
 
 
@@ -32,7 +31,7 @@ def test_every_page_fits_800_pixels(server, tmp_path):
                 # local mode (no password), so a deep link opens the page directly
                 slug = PATHS.get(target, target.split("_", 1)[-1].removesuffix(".py"))
                 page.goto(f"{server}/{slug}")
-                heading = page.get_by_role("heading", name=HEADINGS.get(label, label), exact=True).first
+                heading = page.get_by_role("heading", name=page_title(label), exact=True).first
                 expect(heading).to_be_visible()
                 page.wait_for_timeout(800)
                 expect(page.locator('[data-testid="stException"]')).to_have_count(0)

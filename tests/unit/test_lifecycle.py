@@ -173,3 +173,10 @@ def test_undoing_the_demos_last_ending_restores_it_or_says_why_not(con):
             ]
             == 2
         )
+
+
+def test_still_proposed_keeps_order_and_drops_moved_or_missing_pairings(con, pair):
+    assert pairs.still_proposed(con, [999, pair]) == [pair]
+    assert pairs.still_proposed(con, []) == []
+    lifecycle.advance(con, pair, "trial")
+    assert pairs.still_proposed(con, [pair]) == []
