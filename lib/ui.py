@@ -174,32 +174,14 @@ def download_csv(frame: pd.DataFrame, *, filename: str, label: str, key: str) ->
 
 
 def chart_downloads(chart, frame: pd.DataFrame, *, name: str, key: str) -> None:
-    """PNG and SVG of a chart (made offline, only when asked for) and its data as CSV."""
-    left, middle, right = st.columns(3)
-    left.download_button(
-        "PNG",
-        lambda: charts.to_png(chart),
-        file_name=f"{name}.png",
-        mime="image/png",
-        key=f"{key}.png",
-        icon=":material/image:",
-    )
-    middle.download_button(
-        "SVG",
-        lambda: charts.to_svg(chart),
-        file_name=f"{name}.svg",
-        mime="image/svg+xml",
-        key=f"{key}.svg",
-        icon=":material/image:",
-    )
-    right.download_button(
-        "Data (CSV)",
-        lambda: exports.to_csv_bytes(frame),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"{key}.csv",
-        icon=":material/table:",
-    )
+    """PNG and SVG of a chart and its data as CSV, each made only when its button is clicked."""
+    files = [
+        ("PNG", lambda: charts.to_png(chart), "png", "image/png", ":material/image:"),
+        ("SVG", lambda: charts.to_svg(chart), "svg", "image/svg+xml", ":material/image:"),
+        ("Data (CSV)", lambda: exports.to_csv_bytes(frame), "csv", "text/csv", ":material/table:"),
+    ]
+    for column, (label, make, ext, mime, icon) in zip(st.columns(len(files)), files):
+        column.download_button(label, make, file_name=f"{name}.{ext}", mime=mime, key=f"{key}.{ext}", icon=icon)
 
 
 @st.cache_resource(show_spinner="Reading the file ...", max_entries=2)
