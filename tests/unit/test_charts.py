@@ -15,3 +15,41 @@ def test_charts_export_offline_as_png_and_svg(con):
     assert charts.to_png(chart).startswith(b"\x89PNG")
     svg = charts.to_svg(chart)
     assert svg.lstrip().startswith("<svg") and "Skill exchange" in svg
+
+
+def _all_charts(con):
+    from lib import analytics
+
+    f = analytics.Filters()
+    detail = analytics.dropout_reasons(con, f)
+    return {
+        "coverage": charts.coverage_chart(coverage.coverage(con)),
+        "exchanges": charts.exchange_heatmap(coverage.exchanges(con)),
+        "reasons": charts.reasons_chart(detail),
+        "reasons by kind": charts.reasons_chart(detail, split="kind"),
+        "reasons by month": charts.reasons_by_month_chart(analytics.reasons_by_month(con, f)),
+        "retention": charts.retention_chart(analytics.retention(con, f)),
+        "funnel": charts.funnel_chart(analytics.funnel_totals(analytics.funnel(con))),
+        "waiting": charts.waiting_chart(analytics.waiting_times(con)),
+        "skill outcomes": charts.skill_outcomes_chart(analytics.skill_outcomes(con, f)),
+    }
+
+
+def _encodings(spec):
+    yield spec.get("encoding", {})
+    for part in spec.get("layer", []):
+        yield from _encodings(part)
+
+
+def test_every_chart_has_a_title_and_titled_quantitative_axes(con):
+    demo.load_demo(con)
+    for name, chart in _all_charts(con).items():
+        spec = chart.to_dict()
+        title = spec.get("title")
+        assert title if isinstance(title, str) else (title or {}).get("text"), f"{name} has no title"
+        axes = [(ch, enc[ch]) for enc in _encodings(spec) for ch in ("x", "y") if ch in enc]
+        assert axes, name
+        # a quantitative axis needs a title (with its unit) on at least one layer that draws it
+        for channel in {ch for ch, field in axes if field.get("type") == "quantitative" or field.get("aggregate")}:
+            titles = [field.get("title") for ch, field in axes if ch == channel and field.get("title")]
+            assert titles, (name, channel)
