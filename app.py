@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from lib import applicants, attention, demo, lifecycle, ui
+from lib import demo, ui
+from lib.members import applicants
+from lib.pair_life import attention, lifecycle
 
 page = ui.page_setup("Home", ":material/home:")
 summary = page.read(applicants.home_summary)

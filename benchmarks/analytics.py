@@ -17,7 +17,11 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.matching import community_csv
-from lib import analytics, db, demo_history, importer
+from lib import startup
+from lib.demo import history as demo_history
+from lib.insight import analytics
+from lib.intake import importer
+from lib.storage import db
 
 QUERIES = {
     "dropout_reasons": lambda con: analytics.dropout_reasons(con),
@@ -35,7 +39,7 @@ QUERIES = {
 
 def build(path: Path, members: int, pairings: int) -> None:
     """Members through the real importer; pairings and endings written in bulk with realistic shapes."""
-    con = db.connect(path)
+    con = startup.open_database(path)
     importer.import_applications(con, community_csv(members), filename="bench.csv", status="accepted")
     rng = np.random.default_rng(5)
     ids = np.array([i for (i,) in con.execute("SELECT id FROM applicants ORDER BY id").fetchall()])
@@ -101,7 +105,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "analytics.duckdb"
         build(path, args.members, args.pairings)
-        con = db.connect(path)
+        con = startup.open_database(path)
         print(
             f"{args.members:,} members, {args.pairings:,} pairings "
             f"({con.execute('SELECT count(*) FROM endings').fetchone()[0]:,} endings)\n"

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import duckdb
 
-from lib import db, demo, importer
+from lib import demo, startup
+from lib.intake import importer
 
 
 def generate_export(rows: int) -> bytes:
@@ -27,7 +28,7 @@ def measure(rows: int, folder: Path) -> dict:
     bare = _best(lambda: _bare_read(path))
     timings = []
     for attempt in range(3):
-        con = db.connect(folder / f"bench_{rows}_{attempt}.duckdb")
+        con = startup.open_database(folder / f"bench_{rows}_{attempt}.duckdb")
         start = time.perf_counter()
         result = importer.import_applications(con, data, filename=path.name)
         timings.append(time.perf_counter() - start)

@@ -17,7 +17,8 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from lib import db, demo, importer, matching, skills
+from lib import demo, matching, startup
+from lib.intake import importer, skills
 
 
 def community_csv(size: int, seed: int = 11) -> bytes:
@@ -56,7 +57,7 @@ def timed(fn):
 
 
 def measure(size: int, folder: Path, networkx_max: int, exact_check: bool) -> dict:
-    con = db.connect(folder / f"match_{size}.duckdb")
+    con = startup.open_database(folder / f"match_{size}.duckdb")
     importer.import_applications(con, community_csv(size), filename="bench.csv", status="accepted")
     settings = matching.load_settings(con)
     pool, t_pool = timed(lambda: matching.eligible_members(con))

@@ -23,7 +23,7 @@ from playwright.sync_api import sync_playwright
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from benchmarks.analytics import build
-from lib import db, demo, ui
+from lib import demo, startup, ui
 from tools.dashboard_server import launch_browser, page_title, running_dashboard
 
 
@@ -133,7 +133,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "pages.duckdb"
         if args.demo:
-            con = db.connect(path)
+            con = startup.open_database(path)
             demo.load_demo(con)
             con.close()
             print("demo community (320 applicants, about 155 pairings)\n")

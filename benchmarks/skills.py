@@ -14,7 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from lib import coverage, db, demo, importer, skills
+from lib import demo, startup
+from lib.insight import coverage
+from lib.intake import importer, skills
+from lib.storage import db
 
 
 def _median_ms(fn, repeat: int = 5) -> float:
@@ -60,7 +63,7 @@ def _typo(word: str, rng: random.Random) -> str:
 
 
 def measure(size: int, folder: Path) -> dict:
-    con = db.connect(folder / f"skills_{size}.duckdb")
+    con = startup.open_database(folder / f"skills_{size}.duckdb")
     importer.import_applications(con, long_tail_export(size), filename="bench.csv", status="accepted")
     words = con.execute("SELECT count(*), count(DISTINCT raw) FROM applicant_skills").fetchone()
     start = time.perf_counter()

@@ -15,22 +15,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from lib import (
-    analytics,
-    applicants,
-    auth,
-    backup,
-    coverage,
-    db,
-    demo,
-    importer,
-    lifecycle,
-    matching,
-    pairs,
-    privacy,
-    skills,
-)
+from lib import auth, demo, matching, startup
 from lib.errors import MentoringError
+from lib.insight import analytics, coverage
+from lib.intake import importer, skills
+from lib.members import applicants, privacy
+from lib.pair_life import lifecycle, pairs
+from lib.storage import backup, db
 
 MODERATOR = "cli"
 
@@ -43,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
             return _hash_password()
         if args.command == "restore":
             return _restore(args)
-        con = db.connect(args.db)
+        con = startup.open_database(args.db)
         try:
             return args.run(con, args)
         finally:

@@ -18,8 +18,12 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from lib import auth, charts, db, demo, exports, importer, matching, privacy
+from lib import auth, demo, matching, startup
 from lib.errors import MentoringError
+from lib.insight import charts
+from lib.intake import importer
+from lib.members import privacy
+from lib.storage import db, exports
 
 APP_NAME = "Peer mentoring"
 # Long lists: tables show the first MAX_ROWS rows (downloads hold them all) and pickers offer the
@@ -222,7 +226,7 @@ def _read(path: str, fn, args: tuple, kwargs: dict, day: date):
 
 @st.cache_resource(show_spinner=False)
 def _shared(path: str) -> tuple[duckdb.DuckDBPyConnection, threading.Lock]:
-    return db.connect(path), threading.Lock()
+    return startup.open_database(path), threading.Lock()
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

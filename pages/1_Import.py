@@ -4,8 +4,9 @@ import hashlib
 
 import streamlit as st
 
-from lib import importer, ui
+from lib import ui
 from lib.errors import MentoringError
+from lib.intake import importer
 
 page = ui.page_setup("Import", ":material/upload_file:")
 st.title("Import applications")

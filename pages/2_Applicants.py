@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from lib import applicants, ui
+from lib import ui
+from lib.members import applicants
 
 page = ui.page_setup("Applicants", ":material/group:")
 st.title("Applicants")

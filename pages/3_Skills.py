@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from lib import charts, coverage, ui
+from lib import ui
 from lib.errors import MentoringError
-from lib.importer import STAGES
+from lib.insight import charts, coverage
+from lib.intake.importer import STAGES
 
 page = ui.page_setup("Skills", ":material/insights:")
 st.title("Skills")

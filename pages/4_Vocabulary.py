@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from lib import coverage, skills, ui
-from lib.search import rows_containing
+from lib import ui
+from lib.insight import coverage
+from lib.insight.search import rows_containing
+from lib.intake import skills
 
 page = ui.page_setup("Skill vocabulary", ":material/spellcheck:")
 st.title("Skill vocabulary")

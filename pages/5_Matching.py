@@ -6,9 +6,11 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from lib import introductions, matching, pairs, ui
+from lib import matching, ui
 from lib.errors import MentoringError
-from lib.search import rows_containing
+from lib.insight.search import rows_containing
+from lib.messages import introductions
+from lib.pair_life import pairs
 
 page = ui.page_setup("Matching", ":material/handshake:")
 st.title("Matching")

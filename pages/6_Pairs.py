@@ -4,8 +4,9 @@ from datetime import date
 
 import streamlit as st
 
-from lib import lifecycle, pairs, ui
-from lib.search import rows_containing
+from lib import ui
+from lib.insight.search import rows_containing
+from lib.pair_life import lifecycle, pairs
 
 page = ui.page_setup("Pairs", ":material/diversity_3:")
 st.title("Pairs")

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from lib import audit, ui
+from lib import ui
+from lib.storage import audit
 
 page = ui.page_setup("Audit log", ":material/history:")
 st.title("Audit log")

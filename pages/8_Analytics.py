@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from lib import analytics, charts, skills, ui
+from lib import ui
+from lib.insight import analytics, charts
+from lib.intake import skills
 
 page = ui.page_setup("Analytics", ":material/monitoring:")
 st.title("Analytics")

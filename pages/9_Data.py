@@ -4,8 +4,10 @@ import json
 
 import streamlit as st
 
-from lib import backup, db, privacy, ui
+from lib import ui
 from lib.errors import MentoringError
+from lib.members import privacy
+from lib.storage import backup, db
 
 page = ui.page_setup("Backups & privacy", ":material/shield:")
 st.title("Backups & privacy")

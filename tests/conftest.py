@@ -10,7 +10,7 @@ import pytest
 import streamlit as st
 from streamlit import config as st_config
 
-from lib import db
+from lib import startup
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -38,7 +38,7 @@ def db_file(tmp_path) -> Path:
 @pytest.fixture
 def con(db_file):
     """A connection to a fresh, migrated database file."""
-    connection = db.connect(db_file)
+    connection = startup.open_database(db_file)
     yield connection
     connection.close()
 

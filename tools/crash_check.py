@@ -21,18 +21,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from lib import db, demo
+from lib import demo, startup
 
 ROOT = Path(__file__).resolve().parent.parent
 IMPORT_ROWS = 30_000
 BASE_PAIRINGS = 0
 SCRIPTS = {
-    "import": "import sys; from lib import db, importer; from pathlib import Path; "
-    "con = db.connect(sys.argv[1]); importer.import_applications(con, Path(sys.argv[2]).read_bytes(), "
+    "import": "import sys; from lib import startup; from lib.intake import importer; from pathlib import Path; "
+    "con = startup.open_database(sys.argv[1]); importer.import_applications(con, Path(sys.argv[2]).read_bytes(), "
     "filename='big.csv', status='accepted')",
-    "merge": "import sys; from lib import db, skills; con = db.connect(sys.argv[1]); "
+    "merge": "import sys; from lib import startup; from lib.intake import skills; con = startup.open_database(sys.argv[1]); "
     "[skills.merge_skills(con, s, 'General programming') for s in sys.argv[2].split('|')]",
-    "round": "import sys; from lib import db, matching, pairs; con = db.connect(sys.argv[1]); "
+    "round": "import sys; from lib import startup, matching; from lib.pair_life import pairs; con = startup.open_database(sys.argv[1]); "
     "r = matching.suggest_round(con); pairs.confirm_pairs(con, list(zip(r.pairs.a_email, r.pairs.b_email)))",
 }
 
@@ -40,7 +40,7 @@ SCRIPTS = {
 def prepare(folder: Path) -> tuple[Path, Path, str]:
     """A base database (the demo community) and a big export to import."""
     base = folder / "base.duckdb"
-    con = db.connect(base)
+    con = startup.open_database(base)
     demo.load_demo(con)
     global BASE_PAIRINGS
     BASE_PAIRINGS = con.execute("SELECT max(id) FROM pairings").fetchone()[0] or 0
@@ -120,7 +120,7 @@ def run_dashboard_once(kind: str, base: Path, big: Path, folder: Path, delay: fl
 def check(kind: str, path: Path) -> str:
     """'all' or 'none' when the database holds all or none of the operation, else what is wrong."""
     kind = kind.removeprefix("dashboard ")
-    con = db.connect(path)
+    con = startup.open_database(path)
     try:
         if kind == "import":
             big = con.execute("SELECT count(*) FROM applicants WHERE email LIKE '%@big.example.%'").fetchone()[0]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from lib import db, demo
+from lib import demo, startup
 from tools.dashboard_server import ROOT, launch_browser, running_dashboard
 
 OUT = ROOT / "docs" / "screenshots"
@@ -54,7 +54,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "demo.duckdb"
-        con = db.connect(path)
+        con = startup.open_database(path)
         demo.load_demo(con)
         con.close()
         with running_dashboard(path) as url, sync_playwright() as p:

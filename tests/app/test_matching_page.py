@@ -3,7 +3,10 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import importer, introductions, matching, pairs, ui
+from lib import matching, ui
+from lib.intake import importer
+from lib.messages import introductions
+from lib.pair_life import pairs
 from tests.conftest import ROOT, make_csv
 
 HEADER = ["Email", "Name", "Skills you can offer", "What would you like to learn?", "Time zone", "Years of experience"]

@@ -3,7 +3,9 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import applicants, demo, importer, ui
+from lib import demo, ui
+from lib.intake import importer
+from lib.members import applicants
 from tests.conftest import FIXTURES, ROOT
 
 PAGES = [*sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))]
@@ -80,7 +82,7 @@ def test_empty_home_offers_import_and_demo_then_demo_can_be_removed(con):
 
 
 def test_home_shows_stage_counts_and_the_last_import(con):
-    from lib import importer
+    from lib.intake import importer
 
     importer.import_applications(con, GOOGLE, filename="form.csv")
     at = open_app()
@@ -122,7 +124,7 @@ def test_import_page_refuses_a_file_without_emails(con):
 
 
 def test_applicants_page_moves_an_applicant_to_accepted(con):
-    from lib import importer
+    from lib.intake import importer
 
     importer.import_applications(con, GOOGLE, filename="form.csv")
     at = open_app("pages/2_Applicants.py")
@@ -136,7 +138,7 @@ def test_applicants_page_moves_an_applicant_to_accepted(con):
 
 
 def test_applicants_page_decline_without_reason_is_refused(con):
-    from lib import importer
+    from lib.intake import importer
 
     importer.import_applications(con, GOOGLE, filename="form.csv")
     at = open_app("pages/2_Applicants.py")
@@ -148,7 +150,7 @@ def test_applicants_page_decline_without_reason_is_refused(con):
 
 
 def test_applicants_page_filters_by_stage_and_search(con):
-    from lib import importer
+    from lib.intake import importer
 
     importer.import_applications(con, GOOGLE, filename="form.csv")
     applicants.set_status(con, ["zoe@example.com"], "screened")
@@ -167,7 +169,7 @@ def test_sidebar_links_every_page():
 
 
 def test_member_text_is_never_rendered_as_markdown_or_html(con):
-    from lib import importer
+    from lib.intake import importer
 
     name = "**Bold** <img src=x onerror=alert(1)> :material/home:"
     importer.import_applications(con, f'Email,Name\r\nx@x.org,"{name}"\r\n'.encode(), filename="<b>f</b>.csv")

@@ -3,7 +3,9 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import importer, lifecycle, matching, pairs
+from lib import matching
+from lib.intake import importer
+from lib.pair_life import lifecycle, pairs
 from tests.conftest import ROOT, make_csv
 
 HEADER = ["Email", "Name", "Skills you can offer", "What would you like to learn?", "Time zone", "Years of experience"]

@@ -3,7 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import importer
+from lib.intake import importer
 from tests.conftest import ROOT, chart_frames, make_csv
 
 ROWS = [

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from lib import auth, db, demo
+from lib import auth, demo, startup
 from tools.dashboard_server import launch_browser, running_dashboard
 
 pytestmark = pytest.mark.e2e
@@ -12,7 +12,7 @@ PASSWORD = "a moderator's secret"
 
 @pytest.fixture
 def server(db_file):
-    con = db.connect(db_file)
+    con = startup.open_database(db_file)
     demo.load_demo(con)
     con.close()
     with running_dashboard(db_file, env={"MENTORING_PASSWORD_HASH": auth.hash_password(PASSWORD)}) as url:

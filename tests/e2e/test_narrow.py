@@ -4,7 +4,7 @@ in view, no error box. (1280 px is covered by the journey and the screenshots.)"
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from lib import db, demo, ui
+from lib import demo, startup, ui
 from tools.dashboard_server import launch_browser, page_title, running_dashboard
 
 pytestmark = pytest.mark.e2e
@@ -14,7 +14,7 @@ PATHS = {"app.py": ""}
 
 @pytest.fixture
 def server(db_file):
-    con = db.connect(db_file)
+    con = startup.open_database(db_file)
     demo.load_demo(con)
     con.close()
     with running_dashboard(db_file) as url:

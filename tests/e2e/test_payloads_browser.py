@@ -12,7 +12,11 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from lib import applicants, db, demo, importer, lifecycle, pairs, ui
+from lib import demo, startup, ui
+from lib.intake import importer
+from lib.members import applicants
+from lib.pair_life import lifecycle, pairs
+from lib.storage import db
 from tests.conftest import make_csv
 from tests.e2e.browser import SLOW, choose, open_page
 from tools.dashboard_server import launch_browser, page_title, running_dashboard
@@ -40,7 +44,7 @@ INJECTED = """() => {
 
 @pytest.fixture
 def server(db_file):
-    con = db.connect(db_file)
+    con = startup.open_database(db_file)
     demo.load_demo(con)
     rows = [
         ["eve@payload.example", NAME, f"Go, {BOLD}", f"Rust, {SCRIPT}", f"{LINK} {IMG}"],

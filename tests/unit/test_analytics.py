@@ -6,7 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib import analytics, db, importer, lifecycle, pairs
+from lib.insight import analytics
+from lib.intake import importer
+from lib.pair_life import lifecycle, pairs
+from lib.storage import db
 from tests.conftest import make_csv
 
 HEADER = ["Email", "Name", "Skills you can offer", "What would you like to learn?", "Time zone", "Years of experience"]

@@ -1,7 +1,8 @@
 import pytest
 
-from lib import applicants, importer
 from lib.errors import InvalidInput, NotFound
+from lib.intake import importer
+from lib.members import applicants
 from tests.conftest import make_csv
 
 

@@ -3,7 +3,9 @@ from datetime import datetime, timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import attention, db, importer, lifecycle, pairs
+from lib.intake import importer
+from lib.pair_life import attention, lifecycle, pairs
+from lib.storage import db
 from tests.conftest import ROOT, make_csv
 
 HEADER = ["Email", "Name", "Skills you can offer", "What would you like to learn?"]

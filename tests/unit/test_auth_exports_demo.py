@@ -1,6 +1,8 @@
 import pandas as pd
 
-from lib import applicants, auth, demo, exports
+from lib import auth, demo
+from lib.members import applicants
+from lib.storage import exports
 from tests.conftest import table_snapshot
 
 
@@ -46,7 +48,7 @@ def test_exported_csv_neutralises_formulas():
 
 
 def test_demo_is_deterministic_marked_and_removable(con):
-    from lib import importer
+    from lib.intake import importer
 
     importer.import_applications(con, b"Email,Name\r\nreal@x.org,Real Person\r\n", filename="real.csv")
     before = table_snapshot(con)

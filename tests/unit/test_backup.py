@@ -1,14 +1,16 @@
 import pytest
 
-from lib import backup, db, demo, importer, skills
+from lib import demo, startup
 from lib.errors import InvalidInput
+from lib.intake import importer, skills
+from lib.storage import backup
 from tests.conftest import FIXTURES, run_cli, table_snapshot
 
 GOOGLE = (FIXTURES / "csv" / "google_forms_bom.csv").read_bytes()
 
 
 def test_backup_and_restore_round_trip_every_table(db_file, tmp_path):
-    con = db.connect(db_file)
+    con = startup.open_database(db_file)
     demo.load_demo(con)
     before = table_snapshot(con)
     backup.backup(con, tmp_path / "saved")
@@ -16,7 +18,7 @@ def test_backup_and_restore_round_trip_every_table(db_file, tmp_path):
     con.execute("UPDATE applicants SET name = 'changed'")
     con.close()
     kept = backup.restore(db_file, tmp_path / "saved")
-    con = db.connect(db_file)
+    con = startup.open_database(db_file)
     after = table_snapshot(con)
     assert after == before
     assert "before-restore" in kept.name
@@ -25,7 +27,7 @@ def test_backup_and_restore_round_trip_every_table(db_file, tmp_path):
 
 
 def test_restore_refuses_a_folder_that_is_not_a_backup(db_file, tmp_path):
-    db.connect(db_file).close()
+    startup.open_database(db_file).close()
     (tmp_path / "random").mkdir()
     (tmp_path / "random" / "notes.txt").write_text("hello")
     with pytest.raises(InvalidInput, match="not a backup"):
@@ -40,7 +42,7 @@ def test_backup_refuses_a_folder_with_files(con, tmp_path):
 
 
 def test_imports_and_merges_take_a_snapshot_first_and_old_ones_are_pruned(db_file, monkeypatch):
-    con = db.connect(db_file)
+    con = startup.open_database(db_file)
     importer.import_applications(con, GOOGLE, filename="f.csv")
     skills.merge_skills(con, "Flink", "Spark")
     reasons = [s["reason"] for s in backup.snapshots(db_file)]
@@ -55,7 +57,7 @@ def test_schema_upgrade_takes_a_snapshot(tmp_path):
 
     path = tmp_path / "old.duckdb"
     shutil.copy(FIXTURES / "schema_v1.duckdb", path)
-    db.connect(path).close()
+    startup.open_database(path).close()
     assert [s["reason"] for s in backup.snapshots(path)] == ["before-upgrade-from-v1"]
 
 

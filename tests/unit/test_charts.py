@@ -1,4 +1,5 @@
-from lib import charts, coverage, demo
+from lib import demo
+from lib.insight import charts, coverage
 
 
 def test_coverage_chart_holds_both_sides_of_every_shown_skill(con):
@@ -18,7 +19,7 @@ def test_charts_export_offline_as_png_and_svg(con):
 
 
 def _all_charts(con):
-    from lib import analytics
+    from lib.insight import analytics
 
     f = analytics.Filters()
     detail = analytics.dropout_reasons(con, f)

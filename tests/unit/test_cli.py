@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from lib import db
+from lib import startup
 from tests.conftest import FIXTURES, run_cli, table_snapshot
 
 GOOGLE = FIXTURES / "csv" / "google_forms_bom.csv"
@@ -27,7 +27,7 @@ def test_import_json_shape_and_exit_code(db_file):
 @pytest.mark.parametrize("content", [b"", b"Name,Skills\r\nAnn,Go\r\n", b"\x00\xff" * 300])
 def test_refused_import_exits_2_with_one_line_and_writes_nothing(db_file, tmp_path, content):
     cli(db_file, "import", GOOGLE)
-    con = db.connect(db_file)
+    con = startup.open_database(db_file)
     before = table_snapshot(con)
     con.close()
     bad = tmp_path / "bad.csv"
@@ -35,7 +35,7 @@ def test_refused_import_exits_2_with_one_line_and_writes_nothing(db_file, tmp_pa
     run = cli(db_file, "import", bad, "--json")
     assert run.returncode == 2 and run.stdout == ""
     assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr
-    con = db.connect(db_file)
+    con = startup.open_database(db_file)
     assert table_snapshot(con) == before
 
 
@@ -83,7 +83,7 @@ def test_demo_loads(db_file):
 
 
 def test_database_held_by_another_process_is_one_sentence(db_file):
-    db.connect(db_file).close()
+    startup.open_database(db_file).close()
     holder = subprocess.Popen(
         [
             sys.executable,

@@ -4,8 +4,11 @@ import random
 import threading
 import time
 
-from lib import applicants, db, importer, lifecycle, matching, pairs
+from lib import matching, startup
 from lib.errors import MentoringError
+from lib.intake import importer
+from lib.members import applicants
+from lib.pair_life import lifecycle, pairs
 from tests.conftest import make_csv
 
 HEADER = ["Email", "Name", "Skills you can offer", "What would you like to learn?"]
@@ -26,7 +29,7 @@ def _community(con, size=80):
 
 
 def test_eight_threads_lose_nothing_and_explain_every_failure(db_file):
-    con = db.connect(db_file)
+    con = startup.open_database(db_file)
     _community(con)
     pool = matching.eligible_members(con)
     cands = matching.candidates(con, pool)

@@ -1,7 +1,7 @@
 import pytest
 
-from lib.csvfile import parse_csv_bytes
 from lib.errors import ImportRefused
+from lib.intake.csvfile import parse_csv_bytes
 from tests.conftest import FIXTURES, make_csv
 
 HEADER = ["Email", "Name", "Skills"]
@@ -66,7 +66,7 @@ def test_unreadable_files_are_refused_with_a_sentence(data, words):
 
 
 def test_a_file_over_the_size_limit_is_refused(monkeypatch):
-    from lib import csvfile
+    from lib.intake import csvfile
 
     monkeypatch.setattr(csvfile, "MAX_BYTES", 1000)
     with pytest.raises(ImportRefused, match="the limit is 0 MB"):

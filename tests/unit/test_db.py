@@ -2,8 +2,9 @@ import shutil
 
 import pytest
 
-from lib import db
+from lib import startup
 from lib.errors import DatabaseBusy
+from lib.storage import db
 from tests.conftest import FIXTURES
 
 
@@ -16,7 +17,7 @@ def _v1_rows(con) -> dict[str, list]:
 
 
 def test_new_file_gets_the_latest_schema(db_file):
-    con = db.connect(db_file)
+    con = startup.open_database(db_file)
     assert db.schema_version(con) == db.latest_version()
     assert db.migrate(con) == []
 
@@ -24,14 +25,14 @@ def test_new_file_gets_the_latest_schema(db_file):
 def test_schema_v1_file_is_upgraded_in_place_without_losing_a_row(tmp_path):
     path = tmp_path / "old.duckdb"
     shutil.copy(FIXTURES / "schema_v1.duckdb", path)
-    old = db.connect(path, read_only=True)
+    old = startup.open_database(path, read_only=True)
     assert db.schema_version(old) == 1
     columns = _v1_rows(old)
     before = {
         t: sorted(old.execute(f'SELECT {", ".join(c)} FROM "{t}"').fetchall(), key=repr) for t, c in columns.items()
     }
     old.close()
-    con = db.connect(path)
+    con = startup.open_database(path)
     assert db.schema_version(con) == db.latest_version()
     for table, cols in columns.items():
         if table == "schema_version":
@@ -52,7 +53,7 @@ def test_second_process_gets_a_sentence_not_a_traceback(db_file):
     import subprocess
     import sys
 
-    db.connect(db_file).close()
+    startup.open_database(db_file).close()
     holder = subprocess.Popen(
         [
             sys.executable,
@@ -65,7 +66,7 @@ def test_second_process_gets_a_sentence_not_a_traceback(db_file):
     try:
         assert holder.stdout.readline().strip() == "ok"
         with pytest.raises(DatabaseBusy, match="open in another program"):
-            db.connect(db_file)
+            startup.open_database(db_file)
     finally:
         holder.kill()
         holder.wait()

@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lib import __main__ as cli
-from lib import db, importer, skills
-from lib.csvfile import parse_csv_bytes
+from lib import startup
 from lib.errors import MentoringError
+from lib.intake import importer, skills
+from lib.intake.csvfile import parse_csv_bytes
 from tests.conftest import make_csv
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
@@ -71,7 +72,7 @@ def test_generated_exports_import_or_are_refused_without_partial_writes(
     tmp_path_factory, rows, encoding, delimiter, header
 ):
     path = tmp_path_factory.mktemp("fuzz") / "f.duckdb"
-    con = db.connect(path)
+    con = startup.open_database(path)
     try:
         try:
             data = make_csv(header, rows, delimiter=delimiter, encoding=encoding)

@@ -1,7 +1,7 @@
 import pytest
 
-from lib import importer
 from lib.errors import ImportRefused
+from lib.intake import importer
 from tests.conftest import FIXTURES, FORM_HEADER, make_csv, table_snapshot
 
 GOOGLE = (FIXTURES / "csv" / "google_forms_bom.csv").read_bytes()

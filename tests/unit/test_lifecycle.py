@@ -2,8 +2,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from lib import importer, lifecycle, matching, pairs
+from lib import matching
 from lib.errors import InvalidInput
+from lib.intake import importer
+from lib.pair_life import lifecycle, pairs
 from tests.conftest import make_csv, table_snapshot
 
 HEADER = ["Email", "Name", "Skills you can offer", "What would you like to learn?", "Time zone", "Years of experience"]

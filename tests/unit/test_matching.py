@@ -5,8 +5,10 @@ from datetime import date, datetime, timedelta
 import networkx as nx
 import pytest
 
-from lib import db, importer, matching, pairs, timezones
+from lib import matching, startup
 from lib.errors import InvalidInput
+from lib.intake import importer, timezones
+from lib.pair_life import pairs
 from tests.conftest import make_csv
 
 HEADER = ["Email", "Name", "Skills you can offer", "What would you like to learn?", "Time zone", "Years of experience"]
@@ -281,7 +283,7 @@ def test_same_data_and_weights_give_the_same_round(con):
 
 
 def test_concurrent_confirms_never_put_a_member_in_two_pairings(db_file):
-    con = db.connect(db_file)
+    con = startup.open_database(db_file)
     _community(
         con,
         [

@@ -5,13 +5,13 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from lib import db, demo
+from lib import demo, startup
 from tests.conftest import ROOT
 
 
 def test_dropout_notebook_runs_against_the_demo(tmp_path, monkeypatch):
     path = tmp_path / "notebook_demo.duckdb"
-    con = db.connect(path)
+    con = startup.open_database(path)
     demo.load_demo(con)
     con.close()
     monkeypatch.setenv("MENTORING_DB", str(path))

@@ -3,7 +3,10 @@ import io
 import json
 from datetime import datetime, timedelta
 
-from lib import applicants, db, importer, lifecycle, pairs, privacy
+from lib.intake import importer
+from lib.members import applicants, privacy
+from lib.pair_life import lifecycle, pairs
+from lib.storage import db
 from tests.conftest import make_csv, run_cli
 
 HEADER = [

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from lib.search import rows_containing
+from lib.insight.search import rows_containing
 
 FRAME = pd.DataFrame({"name": ["Ann Lee", "Bo (C++)", None], "email": ["ann@x.org", "bo@y.org", "cy@x.org"]})
 

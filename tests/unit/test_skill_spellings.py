@@ -4,7 +4,7 @@ from collections import defaultdict
 
 import pytest
 
-from lib import skills
+from lib.intake import skills
 
 SPELLINGS = {
     "k8s": "Kubernetes",

@@ -1,7 +1,9 @@
 import pytest
 
-from lib import applicants, coverage, importer, skills
 from lib.errors import InvalidInput, NotFound
+from lib.insight import coverage
+from lib.intake import importer, skills
+from lib.members import applicants
 from tests.conftest import make_csv, table_snapshot
 
 HEADER = ["Email", "Name", "Skills you can offer", "What would you like to learn?"]

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import duckdb
 
-from lib import pairs
+from lib.pair_life import pairs
 
 ROOT = Path(__file__).resolve().parent.parent
 

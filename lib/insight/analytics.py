@@ -15,7 +15,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from lib import db, timezones
+from lib.intake import timezones
+from lib.storage import db
 
 MIN_GROUP = 10
 FACTORS = {

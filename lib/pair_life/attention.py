@@ -7,8 +7,8 @@ from datetime import timedelta
 import duckdb
 import pandas as pd
 
-from lib import db
 from lib.errors import InvalidInput
+from lib.storage import db
 
 DEFAULT_THRESHOLDS = {
     "no_trial_days": 14,

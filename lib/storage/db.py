@@ -25,7 +25,7 @@ def db_path() -> Path:
 
 
 def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (and on first use create and upgrade) the database file."""
+    """Open the database file as it is; lib.startup.open_database also upgrades and prepares it."""
     path = Path(path) if path else db_path()
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -40,20 +40,12 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckd
         raise MentoringError(f"Cannot open the database {path}: {exc}") from exc
     except duckdb.Error as exc:
         raise MentoringError(f"Cannot open the database {path}: {exc}") from exc
-    if not read_only:
-        migrate(con)
-        from lib import skills  # late import: skills needs this module
-
-        skills.ensure_vocabulary(con)
-        from lib import privacy  # late import, as above
-
-        privacy.apply_retention(con)
     return con
 
 
 def migrations() -> list[tuple[int, str]]:
     """All shipped schema migrations as (version, SQL), oldest first."""
-    folder = resources.files("lib") / "migrations"
+    folder = resources.files("lib.storage") / "migrations"
     found = []
     for entry in folder.iterdir():
         if entry.name.endswith(".sql"):
@@ -80,10 +72,6 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Apply every migration newer than the file's version, each in its own transaction."""
     current = schema_version(con)
     applied = []
-    if 0 < current < latest_version():
-        from lib import backup  # late import: backup needs this module
-
-        backup.snapshot_before(con, f"before-upgrade-from-v{current}")
     for version, sql in migrations():
         if version <= current:
             continue

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from lib import skills
 from lib.errors import InvalidInput
-from lib.importer import STAGES
+from lib.intake import skills
+from lib.intake.importer import STAGES
 
 DEFAULT_STAGES = ("accepted",)
 MAX_DUPLICATE_SKILLS = 2000

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import duckdb
 
-from lib import db
 from lib.errors import InvalidInput, MentoringError
+from lib.storage import db
 
 MARKER = "mentoring-backup.json"
 KEEP_SNAPSHOTS = 10
@@ -97,7 +97,11 @@ def restore(db_file: Path, folder: Path) -> Path:
             fresh.execute(f"IMPORT DATABASE '{_quoted(folder)}'")
         finally:
             fresh.close()
-        db.connect(staging).close()
+        upgraded = db.connect(staging)
+        try:
+            db.migrate(upgraded)
+        finally:
+            upgraded.close()
     except duckdb.Error as exc:
         staging.unlink(missing_ok=True)
         raise MentoringError(f"The backup in {folder} could not be read: {exc}; nothing was changed.") from exc

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from lib import backup, db, skills
-from lib.csvfile import ParsedCSV, parse_csv_bytes
 from lib.errors import ImportRefused, InvalidInput, MentoringError
+from lib.intake import skills
+from lib.intake.csvfile import ParsedCSV, parse_csv_bytes
+from lib.storage import backup, db
 
 Progress = Callable[[float, str], None]
 

@@ -23,8 +23,8 @@ import duckdb
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from lib import db
 from lib.errors import InvalidInput, NotFound
+from lib.storage import backup, db
 
 # Chosen with tests/unit/test_skill_spellings.py: the most conservative of the thresholds with the
 # highest accuracy over the real spellings there (76-80 tie; 82 loses "kafak", 84 "Pyhton").
@@ -54,7 +54,7 @@ def fold(word: str) -> str:
 
 def load_vocabulary() -> Vocabulary:
     """The curated vocabulary shipped in lib/data/vocabulary.csv."""
-    raw = (resources.files("lib") / "data" / "vocabulary.csv").read_bytes()
+    raw = (resources.files("lib.intake") / "data" / "vocabulary.csv").read_bytes()
     rows = csv.DictReader(raw.decode("utf-8").splitlines())
     entries = [(r["skill"], r["category"], [a for a in r["aliases"].split("|") if a]) for r in rows]
     return Vocabulary(entries, hashlib.sha256(raw).hexdigest())
@@ -181,8 +181,6 @@ def merge_skills(con: duckdb.DuckDBPyConnection, source: str, target: str, *, mo
     into_id, into_name = find_skill(con, target)
     if from_id == into_id:
         raise InvalidInput(f"'{source.strip()}' and '{target.strip()}' are already the same skill ({into_name}).")
-    from lib import backup  # late import: backup needs db, which needs this module
-
     backup.snapshot_before(con, "before-merge")
     with db.transaction(con):
         keys = [

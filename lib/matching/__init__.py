@@ -25,8 +25,9 @@ import numpy as np
 import pandas as pd
 import rustworkx as rx
 
-from lib import db, timezones
 from lib.errors import InvalidInput, NotFound
+from lib.intake import timezones
+from lib.storage import db
 
 DEFAULT_WEIGHTS = {"reciprocity": 50.0, "experience": 15.0, "timezone": 20.0, "waiting": 15.0}
 DEFAULT_LIMITS = {"max_timezone_gap_hours": None, "max_experience_gap_years": None, "min_shared_hours": None}

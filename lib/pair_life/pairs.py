@@ -9,8 +9,9 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from lib import db, matching
+from lib import matching
 from lib.errors import ConflictError, InvalidInput, NotFound
+from lib.storage import db
 
 
 def confirm_pair(con: duckdb.DuckDBPyConnection, email_a: str, email_b: str, *, moderator: str = "local") -> dict:

@@ -15,7 +15,9 @@ from datetime import timedelta
 import duckdb
 import pandas as pd
 
-from lib import db, demo_history, importer
+from lib.demo import history as demo_history
+from lib.intake import importer
+from lib.storage import db
 
 DEMO_SIZE = 320
 _SEED = 20261128

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from lib import db
 from lib.errors import InvalidInput, NotFound
-from lib.importer import STAGES
+from lib.intake.importer import STAGES
+from lib.storage import db
 
 STAGE_HELP = {
     "applied": "New application, not looked at yet",

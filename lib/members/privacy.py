@@ -15,8 +15,12 @@ from datetime import timedelta
 import duckdb
 import pandas as pd
 
-from lib import db, exports, timezones
 from lib.errors import InvalidInput, NotFound
+from lib.insight import analytics
+from lib.intake import timezones
+from lib.members import applicants
+from lib.pair_life import pairs
+from lib.storage import db, exports
 
 _PERSONAL = (
     "linkedin",
@@ -155,8 +159,6 @@ def set_retention(con: duckdb.DuckDBPyConnection, months: int | None, *, moderat
 
 def export_table(con: duckdb.DuckDBPyConnection, what: str) -> pd.DataFrame:
     """The applicants, pairs or feedback table as the command line exports it."""
-    from lib import analytics, applicants, pairs
-
     tables = {
         "applicants": lambda: applicants.list_applicants(con).drop(columns=["id"]),
         "pairs": lambda: pairs.list_pairings(con),

@@ -13,7 +13,8 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
-from lib import db, matching
+from lib import matching
+from lib.storage import db
 
 REASONS = {
     "time commitment": 34,

@@ -16,8 +16,8 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from lib import db
 from lib.errors import InvalidInput, NotFound
+from lib.storage import db
 
 STATES = ("proposed", "trial", "active", "ended")
 ENDED_BY = ("a", "b", "both", "moderator")
