@@ -1,9 +1,18 @@
 """Backups: automatic snapshots before risky changes, and backup / restore of the whole database.
 
-A backup is a folder written by DuckDB's EXPORT DATABASE (schema.sql, load.sql and one Parquet file
-per table) plus `mentoring-backup.json` naming the schema version and time. Automatic snapshots
-(before every import, skill merge and schema upgrade) go to `<database>.snapshots/` beside the
-database file; the newest KEEP_SNAPSHOTS are kept.
+A backup is a folder holding one Parquet file per table (`<table>.parquet`) and `mentoring-backup.json`
+naming the schema version and time. Backups made by earlier releases (DuckDB's EXPORT DATABASE) have
+the same Parquet files plus `schema.sql` and `load.sql`; those two are never read.
+
+A backup is data, never code: restore builds a new database with this release's own migrations (up to
+the backup's schema version), loads only the Parquet files of the tables the project knows, after
+checking each file's columns and types, then upgrades the result. Anything else is refused with one
+sentence and the current database is left as it was. Every file is read by pyarrow in Python, so the
+DuckDB connections never need access to any file but the database itself (see db.connect).
+
+Automatic snapshots (before every import, skill merge, erasure and schema upgrade) go to
+`<database>.snapshots/` beside the database file; the newest KEEP_SNAPSHOTS are kept. A snapshot is
+written under a `.partial-` name and renamed when complete, so one killed half-way is pruned later.
 """
 
 from __future__ import annotations
@@ -11,19 +20,27 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
+import stat
 import tempfile
 import zipfile
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from lib.errors import InvalidInput, MentoringError
 from lib.storage import db
 
 MARKER = "mentoring-backup.json"
 KEEP_SNAPSHOTS = 10
+MAX_BACKUP_BYTES = 100 * 1024 * 1024  # uncompressed; a 20,000-member community is a few MB
+MAX_BACKUP_FILES = 64
+IGNORED_FILES = {"schema.sql", "load.sql"}  # written by older releases' EXPORT DATABASE; never read
+_PARTIAL = ".partial-"
 
 
 def snapshot_folder(db_file: Path) -> Path:
@@ -38,16 +55,18 @@ def backup(con: duckdb.DuckDBPyConnection, folder: Path, *, reason: str = "backu
         raise InvalidInput(f"{folder} is not empty; choose a new folder for the backup.")
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        con.execute(f"EXPORT DATABASE '{_quoted(folder)}' (FORMAT parquet)")
-    except duckdb.Error as exc:
+        for table in db.table_names(con):
+            pq.write_table(con.sql(f'SELECT * FROM "{table}"').to_arrow_table(), folder / f"{table}.parquet")
+        marker = {
+            "schema_version": db.schema_version(con),
+            "taken_at": datetime.now().isoformat(timespec="seconds"),
+            "reason": reason,
+            "format": "parquet-tables",
+        }
+        (folder / MARKER).write_text(json.dumps(marker), encoding="utf-8")
+    except (duckdb.Error, pa.ArrowException, OSError) as exc:
         shutil.rmtree(folder, ignore_errors=True)
         raise MentoringError(f"The backup could not be written to {folder}: {exc}") from exc
-    marker = {
-        "schema_version": db.schema_version(con),
-        "taken_at": datetime.now().isoformat(timespec="seconds"),
-        "reason": reason,
-    }
-    (folder / MARKER).write_text(json.dumps(marker), encoding="utf-8")
     return folder
 
 
@@ -55,18 +74,32 @@ def snapshot(con: duckdb.DuckDBPyConnection, db_file: Path, reason: str) -> Path
     """An automatic snapshot before a risky change; only the newest KEEP_SNAPSHOTS are kept."""
     root = snapshot_folder(Path(db_file))
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    made = backup(con, root / f"{stamp}-{reason}", reason=reason)
-    for old in sorted(p for p in root.iterdir() if (p / MARKER).exists())[:-KEEP_SNAPSHOTS]:
-        shutil.rmtree(old, ignore_errors=True)
+    partial = backup(con, root / f"{_PARTIAL}{stamp}-{reason}", reason=reason)
+    made = root / f"{stamp}-{reason}"
+    os.replace(partial, made)
+    prune_snapshots(db_file)
     return made
+
+
+def prune_snapshots(db_file: Path) -> None:
+    """Remove half-written snapshots and all but the newest KEEP_SNAPSHOTS complete ones."""
+    root = snapshot_folder(Path(db_file))
+    if not root.exists():
+        return
+    complete = []
+    for folder in sorted(root.iterdir()):
+        if folder.name.startswith(_PARTIAL) or not (folder / MARKER).exists():
+            shutil.rmtree(folder, ignore_errors=True)
+        else:
+            complete.append(folder)
+    for old in complete[:-KEEP_SNAPSHOTS]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def snapshot_before(con: duckdb.DuckDBPyConnection, reason: str) -> Path | None:
     """Snapshot the database behind this connection (nothing for an in-memory one)."""
-    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
-    if not row or not row[0][0]:
-        return None
-    return snapshot(con, Path(row[0][0]), reason)
+    path = db.file_of(con)
+    return snapshot(con, path, reason) if path else None
 
 
 def snapshots(db_file: Path) -> list[dict]:
@@ -76,7 +109,7 @@ def snapshots(db_file: Path) -> list[dict]:
         return []
     found = []
     for folder in sorted(root.iterdir(), reverse=True):
-        if (folder / MARKER).exists():
+        if not folder.name.startswith(_PARTIAL) and (folder / MARKER).exists():
             found.append({"folder": str(folder), **json.loads((folder / MARKER).read_text(encoding="utf-8"))})
     return found
 
@@ -87,31 +120,44 @@ def restore(db_file: Path, folder: Path) -> Path:
     The dashboard must be stopped (it holds the file); the restored database is upgraded to this release.
     """
     folder, db_file = Path(folder).resolve(), Path(db_file)
-    if not (folder / MARKER).exists() or not (folder / "schema.sql").exists():
-        raise InvalidInput(f"{folder} is not a backup made by this dashboard (no {MARKER} in it); nothing was changed.")
+    version, files = _check_folder(folder)
     staging = db_file.with_name(db_file.name + ".restoring")
-    staging.unlink(missing_ok=True)
+    _remove_file(staging)
     try:
-        fresh = duckdb.connect(str(staging))
+        build_from_tables(staging, version, files, source=str(folder))
+        current = db.connect(db_file)
         try:
-            fresh.execute(f"IMPORT DATABASE '{_quoted(folder)}'")
+            db.migrate(current)
+            kept = snapshot(current, db_file, "before-restore")
         finally:
-            fresh.close()
-        upgraded = db.connect(staging)
-        try:
-            db.migrate(upgraded)
-        finally:
-            upgraded.close()
-    except duckdb.Error as exc:
-        staging.unlink(missing_ok=True)
-        raise MentoringError(f"The backup in {folder} could not be read: {exc}; nothing was changed.") from exc
-    current = db.connect(db_file)
-    try:
-        kept = snapshot(current, db_file, "before-restore")
+            current.close()
+        _remove_file(db_file.with_name(db_file.name + ".wal"))
+        os.replace(staging, db_file)
     finally:
-        current.close()
-    os.replace(staging, db_file)
+        _remove_file(staging)
     return kept
+
+
+def build_from_tables(target: Path, version: int, files: dict[str, Path], *, source: str) -> None:
+    """Create `target` with this release's migrations up to `version`, load the tables' Parquet files, upgrade."""
+    con = db.connect(target)
+    try:
+        db.migrate(con, upto=version)
+        expected = db.table_names(con)
+        _check_tables(set(files), set(expected), source)
+        with db.transaction(con):
+            for table in expected:
+                if table in files:
+                    _load_table(con, table, files[table], source)
+            if db.schema_version(con) != version:
+                raise InvalidInput(f"The backup in {source} contradicts its own schema version; nothing was changed.")
+            db.advance_sequences(con)
+        db.migrate(con)
+        con.execute("CHECKPOINT")
+    except duckdb.Error as exc:
+        raise MentoringError(f"The backup in {source} could not be loaded ({exc}); nothing was changed.") from exc
+    finally:
+        con.close()
 
 
 def backup_zip(con: duckdb.DuckDBPyConnection) -> bytes:
@@ -130,14 +176,145 @@ def restore_zip(db_file: Path, data: bytes) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = archive.namelist()
-                if any("/" in n or "\\" in n or n.startswith(".") for n in names):
-                    raise InvalidInput("This zip has folders in it; it is not a backup made by this dashboard.")
-                archive.extractall(tmp)
-        except zipfile.BadZipFile as exc:
+                _extract_checked(archive, Path(tmp))
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
             raise InvalidInput("This file is not a zip made by this dashboard's backup; nothing was changed.") from exc
         return restore(db_file, Path(tmp))
 
 
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")
+def _check_folder(folder: Path) -> tuple[int, dict[str, Path]]:
+    """The backup's schema version and its tables' Parquet files, or a refusal in one sentence."""
+    not_ours = f"{folder} is not a backup made by this dashboard"
+    if not folder.is_dir() or not _plain_file(folder / MARKER):
+        raise InvalidInput(f"{not_ours} (no {MARKER} in it); nothing was changed.")
+    entries = sorted(folder.iterdir())
+    if len(entries) > MAX_BACKUP_FILES:
+        raise InvalidInput(
+            f"{not_ours}: it holds {len(entries)} files (at most {MAX_BACKUP_FILES}); nothing was changed."
+        )
+    files, total = {}, 0
+    for entry in entries:
+        if not _plain_file(entry):
+            raise InvalidInput(f"{not_ours}: '{entry.name}' is not a plain file; nothing was changed.")
+        total += entry.stat().st_size
+        if entry.name.endswith(".parquet"):
+            files[entry.name[: -len(".parquet")]] = entry
+        elif entry.name not in IGNORED_FILES | {MARKER}:
+            raise InvalidInput(f"{not_ours}: it holds an unexpected file '{entry.name}'; nothing was changed.")
+    if total > MAX_BACKUP_BYTES:
+        raise InvalidInput(
+            f"{not_ours}: it holds {total / 2**20:.0f} MB (at most {MAX_BACKUP_BYTES // 2**20} MB); nothing was changed."
+        )
+    return _marker_version(folder / MARKER, not_ours), files
+
+
+def _marker_version(marker: Path, not_ours: str) -> int:
+    try:
+        version = json.loads(marker.read_text(encoding="utf-8")).get("schema_version")
+    except (ValueError, UnicodeDecodeError, AttributeError) as exc:
+        raise InvalidInput(f"{not_ours}: {MARKER} cannot be read; nothing was changed.") from exc
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise InvalidInput(f"{not_ours}: {MARKER} names no schema version; nothing was changed.")
+    if version > db.latest_version():
+        raise InvalidInput(
+            f"This backup comes from a newer release (schema version {version}; this one knows up to "
+            f"{db.latest_version()}); upgrade the dashboard first. Nothing was changed."
+        )
+    return version
+
+
+def _check_tables(found: set[str], expected: set[str], source: str) -> None:
+    unknown, missing = sorted(found - expected), sorted(expected - found - {"schema_version"})
+    if unknown:
+        raise InvalidInput(
+            f"The backup in {source} holds tables this dashboard does not know ({', '.join(unknown)}); nothing was changed."
+        )
+    if missing:  # schema_version may be absent: the new file then keeps its own record of migrations
+        raise InvalidInput(f"The backup in {source} lacks the tables {', '.join(missing)}; nothing was changed.")
+
+
+def _load_table(con: duckdb.DuckDBPyConnection, table: str, file: Path, source: str) -> None:
+    want = con.sql(f'SELECT * FROM "{table}" LIMIT 0').to_arrow_table().schema
+    try:
+        data = pq.read_table(file)
+    except (pa.ArrowException, OSError) as exc:
+        raise InvalidInput(
+            f"The backup in {source}: {file.name} is not a readable Parquet file; nothing was changed."
+        ) from exc
+    if sorted(data.column_names) != sorted(want.names):
+        raise InvalidInput(
+            f"The backup in {source}: table {table} has the columns {', '.join(data.column_names)}, "
+            f"expected {', '.join(want.names)}; nothing was changed."
+        )
+    data = _cast(data.select(want.names), want, table, source)
+    db.register(con, "_restore_rows", data)
+    try:
+        names = ", ".join(f'"{n}"' for n in want.names)
+        con.execute(f'DELETE FROM "{table}"')  # rows the migrations seeded; the backup's rows replace them
+        con.execute(f'INSERT INTO "{table}" ({names}) SELECT {names} FROM _restore_rows')
+    except duckdb.ConstraintException as exc:
+        raise InvalidInput(
+            f"The backup in {source}: the rows of table {table} break its rules ({exc}); nothing was changed."
+        ) from exc
+    finally:
+        db.unregister(con, "_restore_rows")
+
+
+def _cast(data: pa.Table, want: pa.Schema, table: str, source: str) -> pa.Table:
+    columns = []
+    for field in want:
+        column = data.column(field.name)
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
+        try:
+            columns.append(column.cast(field.type, safe=True))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+            raise InvalidInput(
+                f"The backup in {source}: column {table}.{field.name} holds {column.type}, expected "
+                f"{field.type}; nothing was changed."
+            ) from exc
+    return pa.Table.from_arrays(columns, schema=want)
+
+
+def _extract_checked(archive: zipfile.ZipFile, into: Path) -> None:
+    """Extract a backup zip: plain files in one folder, within the size and count limits."""
+    members = [m for m in archive.infolist() if not m.is_dir()]
+    if len(members) > MAX_BACKUP_FILES:
+        raise InvalidInput(
+            f"This zip holds {len(members)} files (a backup has at most {MAX_BACKUP_FILES}); nothing was changed."
+        )
+    if sum(m.file_size for m in members) > MAX_BACKUP_BYTES:
+        raise InvalidInput(
+            f"This zip unpacks to more than {MAX_BACKUP_BYTES // 2**20} MB; it is not a backup of this dashboard. Nothing was changed."
+        )
+    for member in members:
+        name = member.filename
+        if "/" in name or "\\" in name or name.startswith(".") or not re.fullmatch(r"[\w.-]+", name):
+            raise InvalidInput(
+                f"This zip holds '{name}', which is not a plain file of one folder; nothing was changed."
+            )
+        if stat.S_ISLNK(member.external_attr >> 16):
+            raise InvalidInput(
+                f"This zip holds a link ('{name}'); a backup holds plain files only. Nothing was changed."
+            )
+        _copy_limited(archive, member, into / name)
+
+
+def _copy_limited(archive: zipfile.ZipFile, member: zipfile.ZipInfo, target: Path) -> None:
+    # The sizes in a zip's directory can lie; count what really comes out.
+    left = member.file_size
+    with archive.open(member) as source, open(target, "xb") as out:
+        while chunk := source.read(1 << 20):
+            left -= len(chunk)
+            if left < 0:
+                raise InvalidInput("This zip unpacks to more than it declares; nothing was changed.")
+            out.write(chunk)
+
+
+def _plain_file(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink()
+
+
+def _remove_file(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    path.with_name(path.name + ".wal").unlink(missing_ok=True)

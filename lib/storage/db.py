@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -29,6 +30,7 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckd
     path = Path(path) if path else db_path()
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
+    _check_path(path)
     try:
         con = duckdb.connect(str(path), read_only=read_only, config=_CONFIG)
     except duckdb.IOException as exc:
@@ -40,6 +42,7 @@ def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckd
         raise MentoringError(f"Cannot open the database {path}: {exc}") from exc
     except duckdb.Error as exc:
         raise MentoringError(f"Cannot open the database {path}: {exc}") from exc
+    _lock_down(con)
     return con
 
 
@@ -68,12 +71,12 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply every migration newer than the file's version, each in its own transaction."""
+def migrate(con: duckdb.DuckDBPyConnection, *, upto: int | None = None) -> list[int]:
+    """Apply every migration newer than the file's version (up to `upto`), each in its own transaction."""
     current = schema_version(con)
     applied = []
     for version, sql in migrations():
-        if version <= current:
+        if version <= current or (upto is not None and version > upto):
             continue
         with transaction(con):
             if version == 1:
@@ -82,6 +85,36 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
             con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, now()])
         applied.append(version)
     return applied
+
+
+def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The database's own tables, in the order they were created."""
+    rows = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND NOT temporary ORDER BY table_oid"
+    ).fetchall()
+    return [name for (name,) in rows]
+
+
+def file_of(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """The file behind a connection (None for an in-memory database)."""
+    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    return Path(row[0][0]) if row and row[0][0] else None
+
+
+def advance_sequences(con: duckdb.DuckDBPyConnection) -> None:
+    """Move every id sequence past the largest id its column holds (after loading rows with their ids)."""
+    rows = con.execute(
+        "SELECT table_name, column_name, column_default FROM information_schema.columns "
+        "WHERE table_schema = 'main' AND column_default LIKE 'nextval(%'"
+    ).fetchall()
+    for table, column, default in rows:
+        sequence = re.fullmatch(r"nextval\('([a-z_]+)'\)", default)
+        if not sequence or table not in table_names(con):
+            continue
+        top = con.execute(f'SELECT coalesce(max("{column}"), 0) FROM "{table}"').fetchone()[0]
+        if top > 0:
+            con.execute(f"SELECT max(nextval('{sequence.group(1)}')) FROM range(?)", [top]).fetchall()
 
 
 @contextmanager
@@ -99,6 +132,27 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
                 "written; refresh and try again."
             ) from exc
         raise
+
+
+def _check_path(path: Path) -> None:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise MentoringError(
+            f"The database path {str(path)!r} is not valid UTF-8 text; choose a path of ordinary characters."
+        ) from exc
+
+
+def _lock_down(con: duckdb.DuckDBPyConnection) -> None:
+    # The product reads and writes files through Python only (backups are written and read by pyarrow),
+    # so DuckDB itself needs no file but the database: no COPY, read_csv, ATTACH, INSTALL or SET after this.
+    # Order matters: the temp directory joins the allowed list, so it is emptied first.
+    # A second connection to the same file in this process shares the first one's (locked) settings.
+    if con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:
+        return
+    con.execute("SET temp_directory = ''")
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
