@@ -32,8 +32,8 @@ SCRIPTS = {
     "filename='big.csv', status='accepted')",
     "merge": "import sys; from lib import startup; from lib.intake import skills; con = startup.open_database(sys.argv[1]); "
     "[skills.merge_skills(con, s, 'General programming') for s in sys.argv[2].split('|')]",
-    "round": "import sys; from lib import startup, matching; from lib.pair_life import pairs; con = startup.open_database(sys.argv[1]); "
-    "r = matching.suggest_round(con); pairs.confirm_pairs(con, list(zip(r.pairs.a_email, r.pairs.b_email)))",
+    "round": "import sys; from lib import startup; from lib.matching import rounds; from lib.pair_life import pairs; con = startup.open_database(sys.argv[1]); "
+    "r = rounds.suggest_round(con); pairs.confirm_pairs(con, list(zip(r.pairs.a_email, r.pairs.b_email)))",
 }
 
 
@@ -107,7 +107,7 @@ def run_dashboard_once(kind: str, base: Path, big: Path, folder: Path, delay: fl
                 page.goto(f"{url}/Matching")
                 button = page.get_by_role("button", name=re.compile(r"^Confirm \d+ pairs$"))
                 done = page.get_by_text("Open in your mail program").first
-            expect(button).to_be_enabled()
+            expect(button).to_be_enabled(timeout=120_000)  # a busy 2-core machine; never the 5 s default
             button.click()
             time.sleep(delay)
             finished = done.is_visible()

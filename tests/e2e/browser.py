@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-SLOW = 30_000
+# Sized for a busy 2-core machine running the whole suite: every expect() waits this long by default.
+SLOW = 60_000
+expect.set_options(timeout=SLOW)
+
+
+def settled(page) -> None:
+    """Wait until the app is connected and its script has finished running (Streamlit's own e2e signal)."""
+    app = page.locator('[data-testid="stApp"]')
+    expect(app).to_have_attribute("data-test-connection-state", "CONNECTED")
+    expect(app).to_have_attribute("data-test-script-state", "notRunning")
 
 
 def choose(page, label: str, option) -> None:
@@ -13,9 +22,10 @@ def choose(page, label: str, option) -> None:
     exact = {"exact": True} if isinstance(option, str) else {}
     wanted = page.get_by_role("option", name=option, **exact)
     for _ in range(3):
+        settled(page)
         box.click()
         try:
-            wanted.first.wait_for(timeout=4_000)
+            wanted.first.wait_for(timeout=10_000)
             break
         except Exception:  # noqa: BLE001 - the dropdown sometimes needs a second click while the page redraws
             page.keyboard.press("Escape")
@@ -26,4 +36,5 @@ def open_page(page, link: str, heading: str) -> None:
     """Open a page from the sidebar (a new URL would start a new, logged-out session)."""
     page.locator('[data-testid="stSidebar"]').get_by_role("link", name=link, exact=True).click()
     expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible(timeout=SLOW)
+    settled(page)
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)

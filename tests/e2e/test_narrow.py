@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from lib import demo, startup, ui
+from tests.e2e.browser import SLOW, settled
 from tools.dashboard_server import launch_browser, page_title, running_dashboard
 
 pytestmark = pytest.mark.e2e
@@ -25,7 +26,7 @@ def test_every_page_fits_800_pixels(server, tmp_path):
     with sync_playwright() as p:
         browser = launch_browser(p)
         page = browser.new_page(viewport={"width": WIDTH, "height": 900})
-        page.set_default_timeout(30_000)
+        page.set_default_timeout(SLOW)
         try:
             for target, label, _ in ui.NAV:
                 # local mode (no password), so a deep link opens the page directly
@@ -33,7 +34,7 @@ def test_every_page_fits_800_pixels(server, tmp_path):
                 page.goto(f"{server}/{slug}")
                 heading = page.get_by_role("heading", name=page_title(label), exact=True).first
                 expect(heading).to_be_visible()
-                page.wait_for_timeout(800)
+                settled(page)
                 expect(page.locator('[data-testid="stException"]')).to_have_count(0)
                 wide = page.evaluate(
                     """() => [...document.querySelectorAll('[data-testid="stMain"] *')]

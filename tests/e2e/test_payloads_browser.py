@@ -18,7 +18,7 @@ from lib.members import applicants
 from lib.pair_life import lifecycle, pairs
 from lib.storage import db
 from tests.conftest import make_csv
-from tests.e2e.browser import SLOW, choose, open_page
+from tests.e2e.browser import SLOW, choose, open_page, settled
 from tools.dashboard_server import launch_browser, page_title, running_dashboard
 
 pytestmark = pytest.mark.e2e
@@ -77,7 +77,7 @@ def test_payloads_show_literally_on_every_page(server):
             expect(page.get_by_role("heading", name="Peer mentoring: today")).to_be_visible()
             for _, label, _ in ui.NAV:
                 open_page(page, label, page_title(label))
-                page.wait_for_timeout(500)
+                settled(page)
                 _assert_inert(page, label)
                 _check_literal_text(page, label)
         finally:
