@@ -17,8 +17,9 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from lib import demo, matching, startup
+from lib import demo, startup
 from lib.intake import importer, skills
+from lib.matching import candidates, rounds, score, solve
 
 
 def community_csv(size: int, seed: int = 11) -> bytes:
@@ -59,13 +60,13 @@ def timed(fn):
 def measure(size: int, folder: Path, networkx_max: int, exact_check: bool) -> dict:
     con = startup.open_database(folder / f"match_{size}.duckdb")
     importer.import_applications(con, community_csv(size), filename="bench.csv", status="accepted")
-    settings = matching.load_settings(con)
-    pool, t_pool = timed(lambda: matching.eligible_members(con))
-    cands, t_cand = timed(lambda: matching.candidates(con, pool))
-    scored, t_score = timed(lambda: matching.score(cands, pool, settings))
-    large = len(pool) > matching.EXACT_LIMIT
-    solve = matching.large_pool_pairs if large else matching.max_weight_pairs
-    chosen, t_match = timed(lambda: solve(scored))
+    settings = score.load_settings(con)
+    pool, t_pool = timed(lambda: candidates.eligible_members(con))
+    cands, t_cand = timed(lambda: candidates.candidate_pairs(con, pool))
+    scored, t_score = timed(lambda: score.score_pairs(cands, pool, settings))
+    large = len(pool) > rounds.EXACT_LIMIT
+    solver = solve.large_pool_pairs if large else solve.max_weight_pairs
+    chosen, t_match = timed(lambda: solver(scored))
     total = int(np.rint(chosen["score"].to_numpy() * 1000).sum())
     row = {
         "size": size,
@@ -78,9 +79,9 @@ def measure(size: int, folder: Path, networkx_max: int, exact_check: bool) -> di
         "total": total,
         "pairs": len(chosen),
     }
-    _, row["t_round"] = timed(lambda: matching.suggest_round(con, settings=settings))
+    _, row["t_round"] = timed(lambda: rounds.suggest_round(con, settings=settings))
     email = pool["email"].iloc[len(pool) // 2]
-    member_times = [timed(lambda: matching.suggest_partners(con, email, settings=settings))[1] for _ in range(5)]
+    member_times = [timed(lambda: rounds.suggest_partners(con, email, settings=settings))[1] for _ in range(5)]
     row["t_member"] = sorted(member_times)[2]
     row["nx_time"] = row["nx_total"] = None
     if size <= networkx_max:
@@ -88,10 +89,10 @@ def measure(size: int, folder: Path, networkx_max: int, exact_check: bool) -> di
         graph.add_weighted_edges_from((int(r.a), int(r.b), int(round(r.score * 1000))) for r in scored.itertuples())
         found, row["nx_time"] = timed(lambda: nx.max_weight_matching(graph))
         row["nx_total"] = sum(graph[u][v]["weight"] for u, v in found)
-    row["bound"] = matching.double_cover_bound(scored) * 1000 if large else None
+    row["bound"] = solve.double_cover_bound(scored) * 1000 if large else None
     row["exact_total"] = None
     if exact_check and large:
-        exact, row["t_exact"] = timed(lambda: matching.max_weight_pairs(scored))
+        exact, row["t_exact"] = timed(lambda: solve.max_weight_pairs(scored))
         row["exact_total"] = int(np.rint(exact["score"].to_numpy() * 1000).sum())
     con.close()
     return row

@@ -15,10 +15,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from lib import auth, demo, matching, startup
+from lib import auth, demo, startup
 from lib.errors import MentoringError
 from lib.insight import analytics, coverage
 from lib.intake import importer, skills
+from lib.matching import rounds
 from lib.members import applicants, privacy
 from lib.pair_life import lifecycle, pairs
 from lib.storage import backup, db
@@ -237,7 +238,7 @@ def _merge_skill(con, args) -> int:
 
 def _suggest(con, args) -> int:
     if args.round:
-        found = matching.suggest_round(con)
+        found = rounds.suggest_round(con)
         out = {
             "pairs": [
                 {
@@ -255,7 +256,7 @@ def _suggest(con, args) -> int:
         lines = [f"{p['score']:5.1f}  {p['a']} + {p['b']}: {'; '.join(p['reasons'])}" for p in out["pairs"]]
         lines += [f"  --   {u['email']}: {u['reason']}" for u in out["unmatched"]]
     else:
-        found = matching.suggest_partners(con, args.member, limit=args.limit)
+        found = rounds.suggest_partners(con, args.member, limit=args.limit)
         out = [
             {
                 "partner": p.b_email,

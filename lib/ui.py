@@ -18,10 +18,11 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from lib import auth, demo, matching, startup
+from lib import auth, demo, startup
 from lib.errors import MentoringError
 from lib.insight import charts
 from lib.intake import importer
+from lib.matching import rounds, score
 from lib.members import privacy
 from lib.storage import db, exports
 
@@ -196,18 +197,18 @@ def import_preview(digest: str, _data: bytes) -> importer.Preview:
     return importer.preview_import(_data)
 
 
-def cached_round(page: Page, settings: matching.Settings) -> matching.Round:
+def cached_round(page: Page, settings: score.Settings) -> rounds.Round:
     """The suggested round for these weights, cached until the next write."""
     key = json.dumps({"weights": settings.weights, "limits": settings.limits}, sort_keys=True)
     return _round(str(page.path), key)
 
 
 @st.cache_data(show_spinner="Finding the best round ...", max_entries=4)
-def _round(path: str, key: str) -> matching.Round:
+def _round(path: str, key: str) -> rounds.Round:
     chosen = json.loads(key)
     cursor = _shared(path)[0].cursor()
     try:
-        return matching.suggest_round(cursor, settings=matching.Settings(chosen["weights"], chosen["limits"]))
+        return rounds.suggest_round(cursor, settings=score.Settings(chosen["weights"], chosen["limits"]))
     finally:
         cursor.close()
 

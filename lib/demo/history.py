@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
-from lib import matching
+from lib.matching import candidates, rounds, score
 from lib.storage import db
 
 REASONS = {
@@ -65,12 +65,12 @@ FEEDBACK = {
 
 def add_history(con: duckdb.DuckDBPyConnection, rng: random.Random, moderator: str) -> int:
     """Simulate a year of weekly matching among the demo's accepted members; returns pairings made."""
-    pool = matching.eligible_members(con)
-    cands = matching.candidates(con, pool)
+    pool = candidates.eligible_members(con)
+    cands = candidates.candidate_pairs(con, pool)
     if cands.empty:
         return 0
-    scored = matching.score(cands, pool, matching.load_settings(con))
-    described = matching.describe_pairs(con, scored, pool).set_index(["a", "b"])
+    scored = score.score_pairs(cands, pool, score.load_settings(con))
+    described = rounds.describe_pairs(con, scored, pool).set_index(["a", "b"])
     accepted = _accepted_on(con)
     today = db.now().date()
     busy_until: dict[int, date] = {}

@@ -17,7 +17,10 @@ import duckdb
 
 from lib.pair_life import pairs
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_SIGNATURE = "The moderator"
+# Identities that name no person: local mode (nobody signs in) and the single shared password's account.
+_NAMELESS = {"local", "moderator"}
 
 
 @dataclass
@@ -39,7 +42,15 @@ def template_path() -> Path:
     return (Path(folder) if folder else ROOT / "data" / "templates") / "introduction.txt"
 
 
-def introduction(con: duckdb.DuckDBPyConnection, pairing_id: int, *, moderator_name: str = "The moderator") -> Email:
+def signature(moderator: str, *, community_name: str | None = None) -> str:
+    """How an introduction is signed: the signed-in moderator's name (their email when they signed in
+    with Google); when nobody signs in, the community's name if one is configured, else "The moderator"."""
+    if moderator in _NAMELESS:
+        return community_name or DEFAULT_SIGNATURE
+    return moderator if "@" in moderator else moderator.title()
+
+
+def introduction(con: duckdb.DuckDBPyConnection, pairing_id: int, *, moderator_name: str = DEFAULT_SIGNATURE) -> Email:
     """The introduction email for one pairing."""
     found = pairs.pairing(con, pairing_id)
     text = template_path().read_text(encoding="utf-8")

@@ -9,8 +9,8 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from lib import matching
 from lib.errors import ConflictError, InvalidInput, NotFound
+from lib.matching import candidates, rounds, score
 from lib.storage import db
 
 
@@ -44,19 +44,19 @@ def confirm_pairs(
 def _confirm_one(con: duckdb.DuckDBPyConnection, a: dict, b: dict, moderator: str) -> int:
     if a["id"] == b["id"]:
         raise InvalidInput("A member cannot be paired with themselves.")
-    pool = matching.eligible_members(con)
+    pool = candidates.eligible_members(con)
     for person in (a, b):
         if person["id"] not in pool.index:
-            matching.require_eligible(con, pool, person["email"])
+            candidates.require_eligible(con, pool, person["email"])
     _refuse_never_pair(con, a, b)
-    scored = matching.score(matching.candidates(con, pool, member=a["id"]), pool, matching.load_settings(con))
+    scored = score.score_pairs(candidates.candidate_pairs(con, pool, member=a["id"]), pool, score.load_settings(con))
     pair = scored[scored["b"] == b["id"]]
     if pair.empty:
         raise InvalidInput(
             f"{a['name']} and {b['name']} cannot teach each other something both ways "
             "(or the hard limits rule the pair out); choose another partner."
         )
-    return _insert(con, a, b, matching.describe_pairs(con, pair, pool).iloc[0], moderator)
+    return _insert(con, a, b, rounds.describe_pairs(con, pair, pool).iloc[0], moderator)
 
 
 def pairing(con: duckdb.DuckDBPyConnection, pairing_id: int) -> dict:

@@ -3,8 +3,9 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import matching, ui
+from lib import auth, ui
 from lib.intake import importer
+from lib.matching import candidates, rounds, score
 from lib.messages import introductions
 from lib.pair_life import pairs
 from tests.conftest import ROOT, make_csv
@@ -50,7 +51,7 @@ def test_confirming_the_round_takes_both_out_and_shows_the_email(community):
     at = _open()
     at.button(key="match.confirm_round").click().run()
     assert not at.exception
-    assert {"a@x.org", "f@x.org"}.isdisjoint(set(matching.eligible_members(community)["email"]))
+    assert {"a@x.org", "f@x.org"}.isdisjoint(set(candidates.eligible_members(community)["email"]))
     email = at.text_area[0].value
     assert "Amara" in email and "Felix" in email
     assert "Amara can help Felix with: Kafka, Spark" in email and "Felix can help Amara with: Elixir" in email
@@ -109,7 +110,7 @@ def test_introduction_template_is_read_from_the_editable_file(community, tmp_pat
 
 
 def test_large_pools_compute_the_round_on_request(community, monkeypatch):
-    monkeypatch.setattr(matching, "AUTO_ROUND_LIMIT", 1)
+    monkeypatch.setattr(rounds, "AUTO_ROUND_LIMIT", 1)
     at = _open()
     assert not [d for d in at.dataframe if "a_teaches_b" in d.value.columns]
     at.button(key="match.suggest_round").click().run()
@@ -123,3 +124,47 @@ def test_member_search_narrows_a_long_list(community, monkeypatch):
     assert any("The first 1 of" in c.value for c in at.caption)
     at.text_input(key="match.find").input("felix").run()
     assert at.selectbox(key="match.member").options == ["Felix Braun <f@x.org>"]
+
+
+def _confirmed_introduction(at) -> str:
+    at.switch_page("pages/5_Matching.py").run()
+    at.button(key="match.confirm_round").click().run()
+    assert not at.exception
+    return at.text_area[0].value
+
+
+def test_introduction_is_signed_with_the_signed_in_moderators_name(community):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.secrets["moderators"] = {"zoe": auth.hash_password("zoe's password")}
+    at.run()
+    at.text_input(key="login.name").input("Zoe")
+    at.text_input(key="login.password").input("zoe's password")
+    at.button(key="login.submit").click().run()
+    email = _confirmed_introduction(at)
+    assert email.rstrip().endswith("\nZoe") and "The moderator" not in email
+
+
+def test_introduction_in_local_mode_is_signed_the_moderator(community):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.run()
+    assert _confirmed_introduction(at).rstrip().endswith("\nThe moderator")
+
+
+def test_signature_names_a_person_never_a_shared_account():
+    assert introductions.signature("zoe") == "Zoe"
+    assert introductions.signature("mod@community.org") == "mod@community.org"
+    assert introductions.signature("moderator") == "The moderator"
+    assert introductions.signature("local") == "The moderator"
+    assert introductions.signature("local", community_name="Rust learners") == "Rust learners"
+
+
+def test_settings_form_has_one_weight_per_component_and_saves_it(community):
+    at = _open()
+    weights = sorted(n.key for n in at.number_input if n.key.startswith("match.w."))
+    assert weights == sorted(f"match.w.{c.name}" for c in score.COMPONENTS)
+    at.number_input(key="match.w.timezone").set_value(0.0)
+    at.number_input(key="match.l.max_timezone_gap_hours").set_value(6.0)
+    at.button(key="match.save").click().run()
+    saved = score.load_settings(community)
+    assert saved.weights["timezone"] == 0.0 and saved.limits["max_timezone_gap_hours"] == 6.0
+    assert saved.weights["reciprocity"] == score.DEFAULT_WEIGHTS["reciprocity"]

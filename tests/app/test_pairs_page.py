@@ -3,7 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import matching
+from lib.matching import rounds
 from lib.intake import importer
 from lib.pair_life import lifecycle, pairs
 from tests.conftest import ROOT, make_csv
@@ -46,7 +46,7 @@ def test_dialog_records_an_ending_and_the_partner_is_suggested_again(con, pair):
     assert (row["state"], row["reason"], row["feedback"]) == ("ended", "time commitment", "Too busy with a new job")
     table = next(d.value for d in at.dataframe if "weeks" in d.value.columns)
     assert table.iloc[0]["state"] == "ended"
-    assert list(matching.suggest_partners(con, "b@x.org")["b_email"]) == ["c@x.org"]
+    assert list(rounds.suggest_partners(con, "b@x.org")["b_email"]) == ["c@x.org"]
 
 
 def test_undo_from_the_page(con, pair):

@@ -4,9 +4,10 @@ import random
 import threading
 import time
 
-from lib import matching, startup
+from lib import startup
 from lib.errors import MentoringError
 from lib.intake import importer
+from lib.matching import candidates
 from lib.members import applicants
 from lib.pair_life import lifecycle, pairs
 from tests.conftest import make_csv
@@ -31,8 +32,8 @@ def _community(con, size=80):
 def test_eight_threads_lose_nothing_and_explain_every_failure(db_file):
     con = startup.open_database(db_file)
     _community(con)
-    pool = matching.eligible_members(con)
-    cands = matching.candidates(con, pool)
+    pool = candidates.eligible_members(con)
+    cands = candidates.candidate_pairs(con, pool)
     edges = list(zip(pool.loc[cands["a"], "email"], pool.loc[cands["b"], "email"]))
     start_people = con.execute("SELECT count(*) FROM applicants").fetchone()[0]
     done = {"confirm": 0, "end": 0, "status": 0, "import": 0, "inserted": 0}

@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from lib import matching
+from lib.matching import candidates, rounds
 from lib.errors import InvalidInput
 from lib.intake import importer
 from lib.pair_life import lifecycle, pairs
@@ -64,15 +64,15 @@ def test_drop_out_requeues_the_partner_with_priority_and_never_repairs_them(con,
     lifecycle.end_pairing(con, pair, by="a", reason="Time commitment", feedback="Too busy at work", left_service=["a"])
     statuses = dict(con.execute("SELECT email, status FROM applicants").fetchall())
     assert statuses["a@x.org"] == "withdrawn" and statuses["b@x.org"] == "accepted"
-    pool = matching.eligible_members(con)
+    pool = candidates.eligible_members(con)
     assert bool(pool.set_index("email").loc["b@x.org", "left_behind"])
-    suggestion = matching.suggest_partners(con, "b@x.org")
+    suggestion = rounds.suggest_partners(con, "b@x.org")
     assert list(suggestion["b_email"]) == [] or "a@x.org" not in set(suggestion["b_email"])
     assert con.execute("SELECT count(*) FROM never_pair").fetchone()[0] == 1
     importer.import_applications(
         con, make_csv(HEADER, [["d@x.org", "Di D", "Go", "Rust", "UTC", "5"]]), filename="d.csv", status="accepted"
     )
-    best = matching.suggest_partners(con, "b@x.org").iloc[0]
+    best = rounds.suggest_partners(con, "b@x.org").iloc[0]
     assert best["b_email"] == "d@x.org" and "Bo was left behind by a partner's drop-out" in best["reasons"]
 
 
@@ -84,12 +84,12 @@ def test_next_round_never_repairs_the_two_but_goals_met_allows_it(con, pair):
     lifecycle.end_pairing(con, second, by="both", reason="goals met")
     assert con.execute("SELECT count(*) FROM never_pair").fetchone()[0] == 1
     assert frozenset({"a@x.org", "c@x.org"}) in {
-        frozenset((p.a_email, p.b_email)) for p in matching.suggest_partners(con, "a@x.org").itertuples()
-    } | {frozenset(("a@x.org", e)) for e in matching.suggest_partners(con, "a@x.org")["b_email"]}
+        frozenset((p.a_email, p.b_email)) for p in rounds.suggest_partners(con, "a@x.org").itertuples()
+    } | {frozenset(("a@x.org", e)) for e in rounds.suggest_partners(con, "a@x.org")["b_email"]}
 
 
 def _round_pairs(con):
-    return {frozenset((p.a_email, p.b_email)) for p in matching.suggest_round(con).pairs.itertuples()}
+    return {frozenset((p.a_email, p.b_email)) for p in rounds.suggest_round(con).pairs.itertuples()}
 
 
 def test_trial_no_go_is_recorded_as_data(con, pair):
@@ -140,11 +140,11 @@ def test_end_date_cannot_be_before_the_start_or_in_the_future(con, pair):
 
 def test_withdrawing_removes_a_member_from_suggestions(con, pair):
     lifecycle.withdraw(con, "c@x.org", reason="life or work change", feedback="new baby")
-    assert "c@x.org" not in set(matching.eligible_members(con)["email"])
+    assert "c@x.org" not in set(candidates.eligible_members(con)["email"])
     with pytest.raises(InvalidInput, match="end that pairing"):
         lifecycle.withdraw(con, "a@x.org", reason="other")
     lifecycle.undo_last_ending(con)
-    assert "c@x.org" in set(matching.eligible_members(con)["email"])
+    assert "c@x.org" in set(candidates.eligible_members(con)["email"])
 
 
 def test_audit_log_has_one_row_per_action(con, pair):

@@ -5,14 +5,15 @@ from datetime import date, datetime, timedelta
 import networkx as nx
 import pytest
 
-from lib import matching, startup
+from lib import startup
 from lib.errors import InvalidInput
 from lib.intake import importer, timezones
+from lib.matching import candidates, rounds, score, solve
 from lib.pair_life import pairs
-from tests.conftest import make_csv
+from tests.conftest import ROOT, make_csv
 
 HEADER = ["Email", "Name", "Skills you can offer", "What would you like to learn?", "Time zone", "Years of experience"]
-ONLY_EXPERIENCE = matching.Settings({"reciprocity": 0, "experience": 1, "timezone": 0, "waiting": 0})
+ONLY_EXPERIENCE = score.Settings({"reciprocity": 0, "experience": 1, "timezone": 0, "waiting": 0})
 
 
 def _community(con, rows):
@@ -32,7 +33,7 @@ def test_normalisation_decides_the_pair(con):
             ["c@x.org", "Cy Ng", "Rust", "Python", "UTC", "5"],
         ],
     )
-    result = matching.suggest_round(con)
+    result = rounds.suggest_round(con)
     assert _pairs(result) == {frozenset({"a@x.org", "b@x.org"})}
     pair = result.pairs.iloc[0]
     assert (list(pair.a_teaches_b), list(pair.b_teaches_a)) == (["Go"], ["Rust"])
@@ -49,11 +50,13 @@ def test_greedy_choice_is_wrong_and_the_optimal_round_differs(con):
             ["d@x.org", "Di D", "Scala", "Elixir", "", "9"],
         ],
     )
-    scored = matching.score(
-        matching.candidates(con, matching.eligible_members(con)), matching.eligible_members(con), ONLY_EXPERIENCE
+    scored = score.score_pairs(
+        candidates.candidate_pairs(con, candidates.eligible_members(con)),
+        candidates.eligible_members(con),
+        ONLY_EXPERIENCE,
     )
     assert scored["score"].max() == 100 and len(scored) == 3
-    result = matching.suggest_round(con, settings=ONLY_EXPERIENCE)
+    result = rounds.suggest_round(con, settings=ONLY_EXPERIENCE)
     assert _pairs(result) == {frozenset({"a@x.org", "b@x.org"}), frozenset({"c@x.org", "d@x.org"})}
     assert result.pairs["score"].sum() == 120
 
@@ -67,7 +70,7 @@ def test_odd_count_leaves_one_out_with_a_reason(con):
             ["c@x.org", "Cy C", "Rust", "Go", "UTC", "5"],
         ],
     )
-    result = matching.suggest_round(con)
+    result = rounds.suggest_round(con)
     assert len(result.pairs) == 1 and len(result.unmatched) == 1
     reason = result.unmatched.iloc[0]["reason"]
     assert reason.startswith("Odd one out this round: the one possible partner was matched"), reason
@@ -85,7 +88,7 @@ def test_why_not_names_missing_skills_and_one_sided_offers(con):
             ["n@x.org", "Nia N", "Go", "", "UTC", "5"],
         ],
     )
-    reasons = dict(zip(matching.suggest_round(con).unmatched["email"], matching.suggest_round(con).unmatched["reason"]))
+    reasons = dict(zip(rounds.suggest_round(con).unmatched["email"], rounds.suggest_round(con).unmatched["reason"]))
     assert reasons["i@x.org"] == (
         "The 2 eligible members who offer Scala want nothing Ines offers; nobody eligible offers Haskell."
     )
@@ -100,7 +103,7 @@ def test_pair_reasons_read_like_a_sentence(con):
             ["f@x.org", "Felix Braun", "Elixir", "Kafka, Spark", "Europe/London", "8"],
         ],
     )
-    reasons = matching.suggest_partners(con, "a@x.org").iloc[0]["reasons"]
+    reasons = rounds.suggest_partners(con, "a@x.org").iloc[0]["reasons"]
     assert reasons[:4] == [
         "Amara teaches Felix Kafka, Spark",
         "Felix teaches Amara Elixir",
@@ -122,14 +125,14 @@ def test_paused_paired_and_never_pair_members_are_not_suggested(con):
     )
     pairs.pause_member(con, "b@x.org", date.today() + timedelta(days=60), note="away until March")
     pairs.mark_never_pair(con, "a@x.org", "c@x.org")
-    partners = set(matching.suggest_partners(con, "a@x.org")["b_email"])
+    partners = set(rounds.suggest_partners(con, "a@x.org")["b_email"])
     assert partners == {"d@x.org"}
     pairs.confirm_pair(con, "a@x.org", "d@x.org")
-    assert "a@x.org" not in set(matching.eligible_members(con)["email"])
+    assert "a@x.org" not in set(candidates.eligible_members(con)["email"])
     with pytest.raises(InvalidInput, match="paused until"):
-        matching.suggest_partners(con, "b@x.org")
+        rounds.suggest_partners(con, "b@x.org")
     pairs.unpause_member(con, "b@x.org")
-    assert "b@x.org" in set(matching.eligible_members(con)["email"])
+    assert "b@x.org" in set(candidates.eligible_members(con)["email"])
 
 
 def test_confirm_refuses_ineligible_or_non_mutual_members(con):
@@ -158,10 +161,10 @@ def test_hard_limits_rule_out_pairs_and_say_so(con):
             ["b@x.org", "Bo B", "Rust", "Go", "America/Chicago", "5"],
         ],
     )
-    settings = matching.Settings(
+    settings = score.Settings(
         limits={"max_timezone_gap_hours": 6, "max_experience_gap_years": None, "min_shared_hours": None}
     )
-    result = matching.suggest_round(con, settings=settings)
+    result = rounds.suggest_round(con, settings=settings)
     assert result.pairs.empty
     assert "ruled out by the hard limits (at most 6 h apart)" in result.unmatched.iloc[0]["reason"]
 
@@ -170,9 +173,9 @@ def test_unknown_zone_neither_helps_nor_hurts(con):
     _community(
         con, [["a@x.org", "Ann A", "Go", "Rust", "somewhere nice", "5"], ["b@x.org", "Bo B", "Rust", "Go", "UTC", "3"]]
     )
-    with_zone = matching.suggest_partners(con, "a@x.org").iloc[0]["score"]
-    no_zone_weight = matching.Settings({**matching.DEFAULT_WEIGHTS, "timezone": 0})
-    assert with_zone == matching.suggest_partners(con, "a@x.org", settings=no_zone_weight).iloc[0]["score"]
+    with_zone = rounds.suggest_partners(con, "a@x.org").iloc[0]["score"]
+    no_zone_weight = score.Settings({**score.DEFAULT_WEIGHTS, "timezone": 0})
+    assert with_zone == rounds.suggest_partners(con, "a@x.org", settings=no_zone_weight).iloc[0]["score"]
 
 
 def test_daylight_saving_is_taken_from_real_zones():
@@ -201,9 +204,9 @@ def test_waiting_longer_and_left_behind_come_first(con):
         "UPDATE status_history SET changed_at = changed_at - INTERVAL 50 DAY WHERE applicant_id = "
         "(SELECT id FROM applicants WHERE email = 'c@x.org')"
     )
-    assert matching.suggest_partners(con, "a@x.org").iloc[0]["b_email"] == "c@x.org"
+    assert rounds.suggest_partners(con, "a@x.org").iloc[0]["b_email"] == "c@x.org"
     con.execute("UPDATE applicants SET requeued_at = now() WHERE email = 'b@x.org'")
-    assert matching.suggest_partners(con, "a@x.org").iloc[0]["b_email"] == "b@x.org"
+    assert rounds.suggest_partners(con, "a@x.org").iloc[0]["b_email"] == "b@x.org"
 
 
 SKILLS = ["Go", "Rust", "Python", "SQL", "Kafka", "Haskell", "React", "Java", "Scala", "Elixir", "C#", "Kubernetes"]
@@ -238,9 +241,9 @@ def _random_community(con, size, seed):
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_round_invariants_on_random_communities(con, seed):
     _random_community(con, 150, seed)
-    first = matching.suggest_round(con)
+    first = rounds.suggest_round(con)
     pairs.confirm_pair(con, first.pairs.iloc[0]["a_email"], first.pairs.iloc[0]["b_email"])
-    result = matching.suggest_round(con)
+    result = rounds.suggest_round(con)
     people = list(result.pairs["a_email"]) + list(result.pairs["b_email"])
     assert len(people) == len(set(people))
     paused = set(
@@ -259,25 +262,25 @@ def test_round_invariants_on_random_communities(con, seed):
     assert not (set(people) & (paused | paired))
     assert all(frozenset((p.a_email, p.b_email)) not in never for p in result.pairs.itertuples())
     assert all(len(p.a_teaches_b) and len(p.b_teaches_a) for p in result.pairs.itertuples())
-    eligible = set(matching.eligible_members(con)["email"])
+    eligible = set(candidates.eligible_members(con)["email"])
     assert set(people) | set(result.unmatched["email"]) == eligible
 
 
 @pytest.mark.parametrize("seed", [4, 5])
 def test_round_is_optimal_against_networkx(con, seed):
     _random_community(con, 300, seed)
-    pool = matching.eligible_members(con)
-    scored = matching.score(matching.candidates(con, pool), pool, matching.load_settings(con))
+    pool = candidates.eligible_members(con)
+    scored = score.score_pairs(candidates.candidate_pairs(con, pool), pool, score.load_settings(con))
     graph = nx.Graph()
     graph.add_weighted_edges_from((int(r.a), int(r.b), int(round(r.score * 1000))) for r in scored.itertuples())
     best = sum(graph[u][v]["weight"] for u, v in nx.max_weight_matching(graph))
-    ours = matching.max_weight_pairs(scored)
+    ours = solve.max_weight_pairs(scored)
     assert sum(int(round(s * 1000)) for s in ours["score"]) == best
 
 
 def test_same_data_and_weights_give_the_same_round(con):
     _random_community(con, 200, 9)
-    one, two = matching.suggest_round(con), matching.suggest_round(con)
+    one, two = rounds.suggest_round(con), rounds.suggest_round(con)
     assert one.pairs[["a_email", "b_email", "score"]].equals(two.pairs[["a_email", "b_email", "score"]])
     assert one.unmatched.equals(two.unmatched)
 
@@ -340,11 +343,33 @@ def test_confirming_several_pairs_is_all_or_nothing(con):
 @pytest.mark.parametrize("seed", [6, 7])
 def test_large_pool_method_is_valid_and_near_the_exact_optimum(con, seed):
     _random_community(con, 300, seed)
-    pool = matching.eligible_members(con)
-    scored = matching.score(matching.candidates(con, pool), pool, matching.load_settings(con))
-    fast, exact = matching.large_pool_pairs(scored), matching.max_weight_pairs(scored)
+    pool = candidates.eligible_members(con)
+    scored = score.score_pairs(candidates.candidate_pairs(con, pool), pool, score.load_settings(con))
+    fast, exact = solve.large_pool_pairs(scored), solve.max_weight_pairs(scored)
     people = list(fast["a"]) + list(fast["b"])
     assert len(people) == len(set(people))
     exact_total = (exact["score"] * 1000).round().sum() / 1000
-    assert matching.double_cover_bound(scored) >= exact_total - 1e-6
+    assert solve.double_cover_bound(scored) >= exact_total - 1e-6
     assert fast["score"].sum() >= 0.98 * exact["score"].sum()
+
+
+def test_readme_shows_the_score_table_as_declared():
+    readme = "\n".join(line.strip() for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines())
+    assert score.markdown_table() in readme
+
+
+def test_every_component_is_weighted_reasoned_and_limited_from_the_table(con):
+    _community(
+        con,
+        [
+            ["a@x.org", "Ann Lee", "Go", "Rust", "UTC", "5"],
+            ["b@x.org", "Bo Chen", "Rust", "Go", "Asia/Tokyo", "6"],
+        ],
+    )
+    assert set(score.DEFAULT_WEIGHTS) == {c.name for c in score.COMPONENTS}
+    assert set(score.DEFAULT_LIMITS) == {limit.key for c in score.COMPONENTS for limit in c.limits}
+    best = rounds.suggest_partners(con, "a@x.org").iloc[0]
+    assert all(0 <= best[c.name] <= 1 for c in score.COMPONENTS)
+    assert best["reasons"][2:] == ["both 5-6 years", "9 h apart (5 h of shared daytime)", "Ann waited 0 days"]
+    gap = score.Settings(limits={**score.DEFAULT_LIMITS, "max_timezone_gap_hours": 2})
+    assert rounds.suggest_partners(con, "a@x.org", settings=gap).empty

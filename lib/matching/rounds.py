@@ -1,0 +1,122 @@
+"""A whole round (disjoint pairs over everyone eligible), the best partners for one member, and the
+readable description of suggested pairs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from lib.matching import candidates, score, solve, why_not
+from lib.storage import db
+
+EXACT_LIMIT = 3000  # above this many eligible members the round comes from solve.large_pool_pairs
+AUTO_ROUND_LIMIT = 1000  # the Matching page computes a round by itself up to this many waiting members
+PAIR_COLUMNS = ["a", "b", "a_email", "b_email", "a_name", "b_name", "score", "a_teaches_b", "b_teaches_a", "reasons"]
+
+
+@dataclass
+class Round:
+    """A suggested round: disjoint pairs, the members left out with reasons, and how it was found."""
+
+    pairs: pd.DataFrame
+    unmatched: pd.DataFrame
+    method: str
+    candidates: int
+
+    def advice(self) -> str:
+        """What the moderator can do when the round suggests no pairs."""
+        if not self.unmatched.empty:
+            return "No pairs to suggest: accept more members on the Applicants page, or see who is left out below."
+        return (
+            "Nobody is waiting for a partner: accept members on the Applicants page (new people arrive through Import)."
+        )
+
+
+def suggest_round(con: duckdb.DuckDBPyConnection, *, settings: score.Settings | None = None) -> Round:
+    """Disjoint pairs over everyone eligible maximising the total score, and why the rest are left out."""
+    settings = settings or score.load_settings(con)
+    pool = candidates.eligible_members(con)
+    raw = candidates.candidate_pairs(con, pool)
+    scored = score.score_pairs(raw, pool, settings)
+    if len(pool) <= EXACT_LIMIT:
+        chosen, method = solve.max_weight_pairs(scored), "exact maximum-weight matching"
+    else:
+        chosen = solve.large_pool_pairs(scored)
+        method = (
+            f"large-pool matching ({len(pool):,} members): relaxed matching on the bipartite double cover, "
+            "rounded, then exact matching of the members left over"
+        )
+    pairs = describe_pairs(con, chosen, pool)
+    matched = set(chosen["a"]) | set(chosen["b"])
+    unmatched = why_not.why_unmatched(con, pool, raw, scored, matched, settings)
+    return Round(pairs, unmatched, method, len(scored))
+
+
+def suggest_partners(
+    con: duckdb.DuckDBPyConnection, email: str, *, limit: int = 10, settings: score.Settings | None = None
+) -> pd.DataFrame:
+    """The best partners for one member, ranked, with score components and reasons."""
+    settings = settings or score.load_settings(con)
+    pool = candidates.eligible_members(con)
+    member = candidates.require_eligible(con, pool, email)
+    scored = score.score_pairs(candidates.candidate_pairs(con, pool, member=member), pool, settings)
+    best = scored.sort_values(["score", "b"], ascending=[False, True]).head(limit)
+    return describe_pairs(con, best, pool)
+
+
+def describe_pairs(con: duckdb.DuckDBPyConnection, pairs: pd.DataFrame, pool: pd.DataFrame) -> pd.DataFrame:
+    """Pairs with names, emails, the skills each way, reasons a person can read and the score's components."""
+    columns = PAIR_COLUMNS + [component.name for component in score.COMPONENTS]
+    if pairs.empty:
+        return pd.DataFrame(columns=columns)
+    skills = _skills_each_way(con, pairs[["a", "b"]])
+    out = pairs.merge(skills, on=["a", "b"], how="left")
+    out["a_email"], out["b_email"] = pool.loc[out["a"], "email"].to_numpy(), pool.loc[out["b"], "email"].to_numpy()
+    out["a_name"], out["b_name"] = pool.loc[out["a"], "name"].to_numpy(), pool.loc[out["b"], "name"].to_numpy()
+    out["score"] = out["score"].round(1)
+    out["reasons"] = [score.reasons(row, pool) for row in out.itertuples()]
+    return out[columns]
+
+
+def waits_for_request(waiting: int) -> bool:
+    """Whether the page should wait for the moderator to ask before computing a round this large."""
+    return waiting > AUTO_ROUND_LIMIT
+
+
+def pair_choices(pairs: pd.DataFrame) -> dict[str, str]:
+    """'a_email|b_email' -> 'A + B (score)' for every suggested pair, in the round's order."""
+    return {f"{p.a_email}|{p.b_email}": f"{p.a_name} + {p.b_name} ({p.score:.0f})" for p in pairs.itertuples()}
+
+
+def chosen_pairs(choices: list[str]) -> list[tuple[str, str]]:
+    """The (a_email, b_email) pairs behind choices made from pair_choices."""
+    return [tuple(choice.split("|", 1)) for choice in choices]
+
+
+def pair_of_choice(pairs: pd.DataFrame, choice: str) -> pd.Series:
+    """The suggested pair behind one choice made from pair_choices."""
+    return pairs[(pairs["a_email"] + "|" + pairs["b_email"]) == choice].iloc[0]
+
+
+def _skills_each_way(con: duckdb.DuckDBPyConnection, pairs: pd.DataFrame) -> pd.DataFrame:
+    db.register(con, "_pairs", pairs.reset_index(drop=True))
+    try:
+        return con.execute(
+            """
+            WITH people AS (SELECT a AS m FROM _pairs UNION SELECT b FROM _pairs),
+                 o AS (SELECT DISTINCT applicant_id AS m, skill_id AS k FROM applicant_skills
+                       WHERE kind = 'offer' AND applicant_id IN (SELECT m FROM people)),
+                 w AS (SELECT DISTINCT applicant_id AS m, skill_id AS k FROM applicant_skills
+                       WHERE kind = 'want' AND applicant_id IN (SELECT m FROM people)),
+                 ab AS (SELECT p.a, p.b, list(DISTINCT k.name ORDER BY k.name) AS a_teaches_b FROM _pairs p
+                        JOIN o ON o.m = p.a JOIN w ON w.m = p.b AND w.k = o.k JOIN skills k ON k.id = o.k GROUP BY ALL),
+                 ba AS (SELECT p.a, p.b, list(DISTINCT k.name ORDER BY k.name) AS b_teaches_a FROM _pairs p
+                        JOIN o ON o.m = p.b JOIN w ON w.m = p.a AND w.k = o.k JOIN skills k ON k.id = o.k GROUP BY ALL)
+            SELECT p.a, p.b, coalesce(ab.a_teaches_b, []) AS a_teaches_b, coalesce(ba.b_teaches_a, []) AS b_teaches_a
+            FROM _pairs p LEFT JOIN ab USING (a, b) LEFT JOIN ba USING (a, b)
+            """
+        ).df()
+    finally:
+        db.unregister(con, "_pairs")

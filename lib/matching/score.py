@@ -1,0 +1,300 @@
+"""The score of a candidate pair, its components declared once in COMPONENTS.
+
+Score (0-100) = 100 x sum(weight x component) / sum(weights of the components known for the pair):
+a component that cannot be known for a pair (no time zone, no years of experience) neither helps nor
+hurts. Optional hard limits drop candidates outright. The score, the reasons shown with every
+suggestion, the Matching page's settings form and the README's table (kept equal to
+`markdown_table()` by a unit test) all read COMPONENTS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from lib.errors import InvalidInput
+from lib.intake import timezones
+from lib.matching import wording
+from lib.storage import db
+
+WAIT_FULL_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Limit:
+    """An optional hard limit: candidates whose `column` breaks the moderator's value are dropped."""
+
+    key: str  # the key of its value in the saved settings
+    label: str  # on the settings form and in the README
+    column: str  # a distance the component's measure adds to the candidates
+    breaks: Callable[[np.ndarray, float], np.ndarray]
+    text: str  # how the why-not sentence names it; "{}" is the value
+    maximum: float = 24.0
+
+
+class Sides:
+    """Both members of every candidate pair, looked up once in the pool of eligible members."""
+
+    def __init__(self, cands: pd.DataFrame, pool: pd.DataFrame) -> None:
+        self.cands = cands
+        self._pool = pool
+        self._ia, self._ib = pool.index.get_indexer(cands["a"]), pool.index.get_indexer(cands["b"])
+
+    def both(self, column: str, dtype: Any = float) -> tuple[np.ndarray, np.ndarray]:
+        """The pool's `column` for member a and member b of every pair."""
+        values = self._pool[column].to_numpy(dtype=dtype)
+        return values[self._ia], values[self._ib]
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One described pair as its reasons see it: the pair's row, both members' pool rows, first names."""
+
+    row: Any
+    a: pd.Series
+    b: pd.Series
+    first_a: str
+    first_b: str
+
+
+@dataclass(frozen=True)
+class Component:
+    """One part of the score."""
+
+    name: str  # its column, and the key of its weight in the saved settings
+    label: str
+    default_weight: float
+    measure: Callable[[Sides], dict[str, np.ndarray]]  # {name: 0-1 or NaN if unknown, distances the limits use}
+    reasons: Callable[[Pair], list[str]]  # what the moderator reads about this part of a pair
+    formula: str  # for the settings form's help and the README
+    limits: tuple[Limit, ...] = ()
+
+
+def score_pairs(cands: pd.DataFrame, pool: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Add the score components, the 0-100 score and distances to candidate pairs; apply hard limits."""
+    out = cands.copy()
+    sides = Sides(cands, pool)
+    for component in COMPONENTS:
+        for column, values in component.measure(sides).items():
+            out[column] = values
+    out = _apply_limits(out, settings.limits)
+    out["score"] = _weighted(out, settings.weights)
+    return out.reset_index(drop=True)
+
+
+def reasons(row: Any, pool: pd.DataFrame) -> list[str]:
+    """The reasons for one pair (a row with a, b, a_teaches_b, b_teaches_a and the distances), component by component."""
+    a, b = pool.loc[row.a], pool.loc[row.b]
+    first_a, first_b = a["name"].split()[0], b["name"].split()[0]
+    if first_a == first_b:
+        first_a, first_b = a["name"], b["name"]
+    pair = Pair(row, a, b, first_a, first_b)
+    return [text for component in COMPONENTS for text in component.reasons(pair)]
+
+
+@dataclass
+class Settings:
+    """Weights of the score's components and optional hard limits."""
+
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    limits: dict[str, float | None] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
+
+
+def load_settings(con: duckdb.DuckDBPyConnection) -> Settings:
+    """The moderator's saved weights and limits (defaults for anything not saved)."""
+    saved = db.get_setting(con, "matching", {}) or {}
+    return Settings({**DEFAULT_WEIGHTS, **saved.get("weights", {})}, {**DEFAULT_LIMITS, **saved.get("limits", {})})
+
+
+def save_settings(con: duckdb.DuckDBPyConnection, settings: Settings, *, moderator: str = "local") -> None:
+    """Store weights and limits; refuse negative weights or all-zero weights."""
+    if any(w < 0 for w in settings.weights.values()) or not any(settings.weights.values()):
+        raise InvalidInput("Weights must be zero or more, and at least one must be above zero.")
+    with db.transaction(con):
+        db.set_setting(con, "matching", {"weights": settings.weights, "limits": settings.limits})
+        db.audit(
+            con, "matching_settings", {"weights": settings.weights, "limits": settings.limits}, moderator=moderator
+        )
+
+
+def limits_text(settings: Settings) -> str:
+    """The hard limits set, as words: 'at most 6 h apart, at least 2 shared hours' (or 'none set')."""
+    chosen = [
+        limit.text.format(wording.number(settings.limits[limit.key]))
+        for limit in LIMITS
+        if settings.limits.get(limit.key) is not None
+    ]
+    return ", ".join(chosen) or "none set"
+
+
+def markdown_table() -> str:
+    """The components as the README's Markdown table: name, default weight, how it is computed, hard limits."""
+    rows = [
+        f"| {c.label} | {wording.number(c.default_weight)} | {c.formula} | "
+        f"{'; '.join(limit.label.lower() for limit in c.limits) or '-'} |"
+        for c in COMPONENTS
+    ]
+    return "\n".join(
+        ["| Component | Default weight | Value from 0 to 1 | Optional hard limits |", "|---|---|---|---|", *rows]
+    )
+
+
+def _reciprocity(sides: Sides) -> dict[str, np.ndarray]:
+    wants_a, wants_b = sides.both("n_wants")
+    cover_a = np.minimum(sides.cands["n_ba"].to_numpy(), 2) / np.maximum(np.minimum(wants_a, 2), 1)
+    cover_b = np.minimum(sides.cands["n_ab"].to_numpy(), 2) / np.maximum(np.minimum(wants_b, 2), 1)
+    return {"reciprocity": np.sqrt(cover_a * cover_b)}
+
+
+def _experience(sides: Sides) -> dict[str, np.ndarray]:
+    years_a, years_b = sides.both("experience_years")
+    gap = np.abs(years_a - years_b)
+    return {"experience_gap": gap, "experience": 1 - np.minimum(gap, 10) / 10}
+
+
+def _timezone(sides: Sides) -> dict[str, np.ndarray]:
+    gap, hours = _zone_distances(*sides.both("zone", object))
+    return {"tz_gap": gap, "shared_hours": hours, "timezone": np.minimum(hours, 4) / 4}
+
+
+def _waiting(sides: Sides) -> dict[str, np.ndarray]:
+    waited_a, waited_b = sides.both("waited_days")
+    behind_a, behind_b = sides.both("left_behind", bool)
+    waited = (waited_a + waited_b) / 2
+    return {"waiting": np.where(behind_a | behind_b, 1.0, np.minimum(1.0, waited / WAIT_FULL_DAYS))}
+
+
+def _reciprocity_reasons(pair: Pair) -> list[str]:
+    teach_b, teach_a = wording.names(list(pair.row.a_teaches_b)), wording.names(list(pair.row.b_teaches_a))
+    return [f"{pair.first_a} teaches {pair.first_b} {teach_b}", f"{pair.first_b} teaches {pair.first_a} {teach_a}"]
+
+
+def _experience_reasons(pair: Pair) -> list[str]:
+    ya, yb = pair.a["experience_years"], pair.b["experience_years"]
+    if pd.isna(ya) or pd.isna(yb):
+        return []
+    low, high = sorted((ya, yb))
+    if low == high:
+        return [f"both {wording.number(low)} years"]
+    if high - low <= 3:
+        return [f"both {wording.number(low)}-{wording.number(high)} years"]
+    return [f"{pair.first_a} {wording.number(ya)} years, {pair.first_b} {wording.number(yb)} years"]
+
+
+def _timezone_reasons(pair: Pair) -> list[str]:
+    gap = pair.row.tz_gap
+    if pd.isna(gap):
+        return []
+    apart = "same time zone" if gap == 0 else f"{wording.number(gap)} h apart"
+    return [f"{apart} ({wording.number(pair.row.shared_hours)} h of shared daytime)"]
+
+
+def _waiting_reasons(pair: Pair) -> list[str]:
+    found = [
+        f"{first} was left behind by a partner's drop-out"
+        for person, first in ((pair.a, pair.first_a), (pair.b, pair.first_b))
+        if person["left_behind"]
+    ]
+    longer, first = (pair.a, pair.first_a) if pair.a["waited_days"] >= pair.b["waited_days"] else (pair.b, pair.first_b)
+    return [*found, f"{first} waited {int(longer['waited_days'])} days"]
+
+
+COMPONENTS = (
+    Component(
+        "reciprocity",
+        "Reciprocity",
+        50.0,
+        _reciprocity,
+        _reciprocity_reasons,
+        "√(coverageA × coverageB), a member's coverage being min(skills the partner teaches them, 2) / "
+        "min(skills they want, 2): how much of each one's wants the other covers, and balanced "
+        "(a pair where only one side gains much scores low)",
+    ),
+    Component(
+        "experience",
+        "Experience",
+        15.0,
+        _experience,
+        _experience_reasons,
+        "1 − min(years of experience apart, 10) / 10",
+        (
+            Limit(
+                "max_experience_gap_years",
+                "Max years of experience apart",
+                "experience_gap",
+                np.greater,
+                "at most {} years apart",
+            ),
+        ),
+    ),
+    Component(
+        "timezone",
+        "Time zone",
+        20.0,
+        _timezone,
+        _timezone_reasons,
+        f"min(shared daytime hours, 4) / 4, daytime being {timezones.DAY_START:02d}:00-{timezones.DAY_END:02d}:00 "
+        "local time in real zones (`zoneinfo`) a week from today, so daylight saving is right; answers such as "
+        '"CET", "UTC+2", "Berlin" or "India (IST)" are read as zones',
+        (
+            Limit("max_timezone_gap_hours", "Max hours apart", "tz_gap", np.greater, "at most {} h apart"),
+            Limit("min_shared_hours", "Min shared daytime hours", "shared_hours", np.less, "at least {} shared hours"),
+        ),
+    ),
+    Component(
+        "waiting",
+        "Waiting",
+        15.0,
+        _waiting,
+        _waiting_reasons,
+        f"min(1, mean days since acceptance / {WAIT_FULL_DAYS}), and 1 when either member was left behind by a "
+        "partner's drop-out",
+    ),
+)
+LIMITS = tuple(limit for component in COMPONENTS for limit in component.limits)
+DEFAULT_WEIGHTS = {component.name: component.default_weight for component in COMPONENTS}
+DEFAULT_LIMITS: dict[str, float | None] = {limit.key: None for limit in LIMITS}
+
+
+def _zone_distances(zone_a: np.ndarray, zone_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    day = timezones.reference_day(db.now())
+    names = sorted({z for z in np.concatenate([zone_a, zone_b]) if isinstance(z, str)})
+    if not names:
+        nan = np.full(len(zone_a), np.nan)
+        return nan, nan.copy()
+    index = {z: i for i, z in enumerate(names)}
+    offsets = np.array([timezones.utc_offset_hours(z, day) for z in names])
+    shared = timezones.shared_daytime(names, day)
+    ia = np.array([index.get(z, -1) if isinstance(z, str) else -1 for z in zone_a])
+    ib = np.array([index.get(z, -1) if isinstance(z, str) else -1 for z in zone_b])
+    known = (ia >= 0) & (ib >= 0)
+    gap = np.where(known, np.abs(offsets[ia] - offsets[ib]), np.nan)
+    hours = np.where(known, shared[ia, ib], np.nan)
+    return gap, hours
+
+
+def _apply_limits(out: pd.DataFrame, limits: dict) -> pd.DataFrame:
+    keep = np.ones(len(out), dtype=bool)
+    for limit in LIMITS:
+        value = limits.get(limit.key)
+        if value is not None:
+            values = out[limit.column].to_numpy(dtype=float)
+            keep &= ~(limit.breaks(values, value) & ~np.isnan(values))
+    return out[keep]
+
+
+def _weighted(out: pd.DataFrame, weights: dict[str, float]) -> np.ndarray:
+    total = np.zeros(len(out))
+    known = np.zeros(len(out))
+    for component in COMPONENTS:
+        weight = weights.get(component.name, 0.0)
+        values = out[component.name].to_numpy(dtype=float)
+        present = ~np.isnan(values)
+        total += np.where(present, values, 0) * weight
+        known += present * weight
+    return np.where(known > 0, 100 * total / np.maximum(known, 1e-9), 0.0)

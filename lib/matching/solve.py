@@ -1,0 +1,117 @@
+"""The round's solvers: which disjoint candidate pairs give the largest total score.
+
+Exact: a maximum-weight matching (rustworkx, integer weights = score x 1000) on the non-bipartite
+candidate graph. Above rounds.EXACT_LIMIT eligible members the exact solver takes minutes, so the
+round comes from large_pool_pairs (see its docstring and the README for the measured cost).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import rustworkx as rx
+
+
+def max_weight_pairs(edges: pd.DataFrame) -> pd.DataFrame:
+    """The disjoint pairs of maximum total score (exact, deterministic for the same edges)."""
+    if edges.empty:
+        return edges.head(0)
+    ordered = edges.sort_values(["a", "b"]).reset_index(drop=True)
+    nodes = np.unique(np.concatenate([ordered["a"].to_numpy(), ordered["b"].to_numpy()]))
+    index = {int(n): i for i, n in enumerate(nodes)}
+    graph = rx.PyGraph()
+    graph.add_nodes_from(nodes.tolist())
+    weights = np.rint(ordered["score"].to_numpy() * 1000).astype(np.int64)
+    graph.add_edges_from(
+        [(index[int(x)], index[int(y)], int(w)) for x, y, w in zip(ordered["a"], ordered["b"], weights)]
+    )
+    matching = rx.max_weight_matching(graph, max_cardinality=False, weight_fn=lambda w: w)
+    picked = {tuple(sorted((int(nodes[u]), int(nodes[v])))) for u, v in matching}
+    keep = [(int(x), int(y)) in picked for x, y in zip(ordered["a"], ordered["b"])]
+    return ordered[keep].sort_values(["score", "a"], ascending=[False, True]).reset_index(drop=True)
+
+
+def large_pool_pairs(edges: pd.DataFrame) -> pd.DataFrame:
+    """Near-optimal pairs for very large pools (see double_cover_bound for how near).
+
+    The bipartite double cover (every member on both sides, every candidate edge both ways, plus a
+    member-to-itself edge meaning "unmatched") is solved exactly and fast by scipy; its solution is a
+    set of 2-cycles (pairs) and longer cycles, each rounded to its best matching; members left over
+    are then matched exactly among themselves with rustworkx.
+    """
+    if edges.empty:
+        return edges.head(0)
+    partner, nodes, _ = _double_cover(edges)
+    keys = pd.Series(
+        np.arange(len(edges)),
+        index=pd.MultiIndex.from_arrays(
+            [np.minimum(edges["a"], edges["b"]).to_numpy(), np.maximum(edges["a"], edges["b"]).to_numpy()]
+        ),
+    )
+    weight = edges["score"].to_numpy()
+    picked, seen = [], np.zeros(len(nodes), dtype=bool)
+    for start in range(len(nodes)):
+        if seen[start]:
+            continue
+        cycle = [start]
+        seen[start] = True
+        while not seen[partner[cycle[-1]]]:
+            cycle.append(partner[cycle[-1]])
+            seen[cycle[-1]] = True
+        if len(cycle) > 1:
+            rows = [
+                keys[(min(nodes[u], nodes[v]), max(nodes[u], nodes[v]))] for u, v in zip(cycle, cycle[1:] + cycle[:1])
+            ]
+            picked += _best_on_cycle(rows, weight, closed=len(cycle) > 2)
+    chosen = edges.iloc[sorted(set(picked))]
+    used = set(chosen["a"]) | set(chosen["b"])
+    rest = edges[~edges["a"].isin(used) & ~edges["b"].isin(used)]
+    both = pd.concat([chosen, max_weight_pairs(rest)])
+    return both.sort_values(["score", "a"], ascending=[False, True]).reset_index(drop=True)
+
+
+def double_cover_bound(edges: pd.DataFrame) -> float:
+    """An upper bound on the best possible total score: half the double cover's optimum."""
+    if edges.empty:
+        return 0.0
+    _, _, total = _double_cover(edges)
+    return total / 2
+
+
+def _double_cover(edges: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, float]:
+    from scipy import sparse
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+    nodes = np.unique(np.concatenate([edges["a"].to_numpy(), edges["b"].to_numpy()]))
+    ia, ib = np.searchsorted(nodes, edges["a"].to_numpy()), np.searchsorted(nodes, edges["b"].to_numpy())
+    n = len(nodes)
+    # +2 on real edges and 1 on "unmatched" keep every entry non-zero; scores are in thousandths.
+    weights = np.rint(edges["score"].to_numpy() * 1000) + 2
+    matrix = sparse.csr_matrix(
+        (
+            np.concatenate([weights, weights, np.ones(n)]),
+            (np.concatenate([ia, ib, np.arange(n)]), np.concatenate([ib, ia, np.arange(n)])),
+        ),
+        shape=(n, n),
+    )
+    rows, cols = min_weight_full_bipartite_matching(matrix, maximize=True)
+    partner = np.empty(n, dtype=np.int64)
+    partner[rows] = cols
+    chosen = np.asarray(matrix[np.arange(n), partner]).ravel()
+    total = float(np.where(partner == np.arange(n), 0, chosen - 2).sum()) / 1000
+    return partner, nodes, total
+
+
+def _best_on_cycle(rows: list[int], weight: np.ndarray, *, closed: bool) -> list[int]:
+    if not closed:
+        return rows[:1]
+    options = [_best_on_path(rows[1:], weight), _best_on_path(rows[:-1], weight)]
+    return max(options, key=lambda chosen: sum(weight[r] for r in chosen))
+
+
+def _best_on_path(rows: list[int], weight: np.ndarray) -> list[int]:
+    best: list[tuple[float, list[int]]] = [(0.0, []), (0.0, [])]
+    for row in rows:
+        take = (best[-2][0] + weight[row], best[-2][1] + [row])
+        best.append(max(best[-1], take, key=lambda option: option[0]))
+    return best[-1][1]
