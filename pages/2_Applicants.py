@@ -3,89 +3,94 @@
 import streamlit as st
 
 from lib import ui
-from lib.members import applicants
+from lib.members import applicants, stages
 
 page = ui.page_setup("Applicants", ":material/group:")
 st.title("Applicants")
 
-counts = page.read(applicants.stage_counts)
-st.caption(" · ".join(f"{r.stage}: **{r.count}**" for r in counts.itertuples()))
+COLUMNS = {
+    "name": st.column_config.TextColumn("Name", pinned=True),
+    "email": "Email",
+    "status": "Stage",
+    "days_waiting": st.column_config.NumberColumn("Days waiting", help="Days since the application"),
+    "offers": st.column_config.ListColumn("Can offer"),
+    "wants": st.column_config.ListColumn("Wants to learn"),
+    "timezone": "Time zone",
+    "experience_years": st.column_config.NumberColumn("Experience (years)", format="%.1f"),
+    "linkedin": st.column_config.LinkColumn("LinkedIn", display_text="profile"),
+    "github": st.column_config.LinkColumn("GitHub", display_text="profile"),
+}
 
-left, right = st.columns([2, 1])
-search = left.text_input(
-    "Search names, emails and skills", key="applicants.search", placeholder="for example: kafka, @example.org, Amara"
-)
-stage = right.selectbox("Stage", ["all", *applicants.STAGE_HELP], key="applicants.stage")
-table = page.read(applicants.list_applicants, status=None if stage == "all" else stage, search=search)
 
-if table.empty:
-    st.info(
-        "Nobody matches. Clear the search or choose another stage; new people arrive through Import.",
-        icon=":material/search_off:",
+def stage_line() -> None:
+    """How many applicants wait in each stage."""
+    counts = page.read(applicants.stage_counts)
+    st.caption(" · ".join(f"{r.stage}: **{r.count}**" for r in counts.itertuples()))
+
+
+def applicants_table():
+    """Applicants filtered by a search and a stage; None (with a hint) when nobody matches."""
+    left, right = st.columns([2, 1])
+    search = left.text_input(
+        "Search names, emails and skills",
+        key="applicants.search",
+        placeholder="for example: kafka, @example.org, Amara",
     )
-    st.stop()
-
-shown = table.head(ui.MAX_ROWS)
-st.dataframe(
-    shown[
-        [
-            "name",
-            "email",
-            "status",
-            "days_waiting",
-            "offers",
-            "wants",
-            "timezone",
-            "experience_years",
-            "linkedin",
-            "github",
-        ]
-    ],
-    hide_index=True,
-    key="applicants.table",
-    column_config={
-        "name": st.column_config.TextColumn("Name", pinned=True),
-        "email": "Email",
-        "status": "Stage",
-        "days_waiting": st.column_config.NumberColumn("Days waiting", help="Days since the application"),
-        "offers": st.column_config.ListColumn("Can offer"),
-        "wants": st.column_config.ListColumn("Wants to learn"),
-        "timezone": "Time zone",
-        "experience_years": st.column_config.NumberColumn("Experience (years)", format="%.1f"),
-        "linkedin": st.column_config.LinkColumn("LinkedIn", display_text="profile"),
-        "github": st.column_config.LinkColumn("GitHub", display_text="profile"),
-    },
-)
-st.caption(ui.shown_caption(len(shown), len(table), "applicants"))
-ui.download_csv(
-    table.drop(columns=["id"]), filename="applicants.csv", label="Download this list (CSV)", key="applicants.download"
-)
-
-st.subheader("Move through screening")
-choices = table.head(ui.MAX_CHOICES)
-labels = dict(zip(choices["email"], choices["name"] + " <" + choices["email"] + ">"))
-chosen = st.multiselect("Applicants", list(labels), format_func=labels.get, key="applicants.selected")
-to_col, reason_col = st.columns([1, 2])
-to = to_col.selectbox(
-    "Move to",
-    list(applicants.STAGE_HELP),
-    key="applicants.to",
-    format_func=lambda s: f"{s}: {applicants.STAGE_HELP[s]}",
-)
-reason = reason_col.text_input("Reason (needed when declining)", key="applicants.reason")
-if st.button("Move", key="applicants.move", type="primary", disabled=not chosen):
-    page.apply(
-        lambda cur: applicants.set_status(cur, chosen, to, reason=reason or None, moderator=page.moderator),
-        f"Moved {len(chosen)} applicants to {to}.",
+    stage = right.selectbox("Stage", ["all", *stages.STAGE_HELP], key="applicants.stage")
+    table = page.read(applicants.list_applicants, status=None if stage == "all" else stage, search=search)
+    if table.empty:
+        st.info(
+            "Nobody matches. Clear the search or choose another stage; new people arrive through Import.",
+            icon=":material/search_off:",
+        )
+        return None
+    shown = table.head(ui.MAX_ROWS)
+    st.dataframe(shown[list(COLUMNS)], hide_index=True, key="applicants.table", column_config=COLUMNS)
+    st.caption(ui.shown_caption(len(shown), len(table), "applicants"))
+    ui.download_csv(
+        table.drop(columns=["id"]),
+        filename="applicants.csv",
+        label="Download this list (CSV)",
+        key="applicants.download",
     )
+    return table
 
-if len(chosen) == 1:
-    person = page.read(applicants.get_applicant, chosen[0])
+
+def move_form(table) -> list[str]:
+    """Move the chosen applicants to a stage; returns the chosen emails."""
+    st.subheader("Move through screening")
+    choices = table.head(ui.MAX_CHOICES)
+    labels = dict(zip(choices["email"], choices["name"] + " <" + choices["email"] + ">"))
+    chosen = st.multiselect("Applicants", list(labels), format_func=labels.get, key="applicants.selected")
+    to_col, reason_col = st.columns([1, 2])
+    to = to_col.selectbox(
+        "Move to", list(stages.STAGE_HELP), key="applicants.to", format_func=lambda s: f"{s}: {stages.STAGE_HELP[s]}"
+    )
+    reason = reason_col.text_input("Reason (needed when declining)", key="applicants.reason")
+    if st.button("Move", key="applicants.move", type="primary", disabled=not chosen):
+        page.apply(
+            lambda cur: applicants.set_status(cur, chosen, to, reason=reason or None, moderator=page.moderator),
+            f"Moved {len(chosen)} applicants to {to}.",
+        )
+    return chosen
+
+
+def one_applicant(email: str) -> None:
+    """One applicant's goals, extra answers, stage history and the moderator's notes."""
+    person = page.read(applicants.get_applicant, email)
     st.subheader(ui.safe(person["name"]))
     st.text(f"What they want from it: {person['goals'] or '(not given)'}")
     if person["extra"]:
         st.json(person["extra"], expanded=False)
-    st.dataframe(page.read(applicants.status_history, chosen[0]), hide_index=True, key="applicants.history")
+    st.dataframe(page.read(applicants.status_history, email), hide_index=True, key="applicants.history")
     notes = st.text_area("Notes from the chat", value=person["notes"] or "", key=f"applicants.notes.{person['id']}")
     if st.button("Save notes", key="applicants.save_notes"):
-        page.apply(lambda cur: applicants.set_notes(cur, chosen[0], notes, moderator=page.moderator), "Notes saved.")
+        page.apply(lambda cur: applicants.set_notes(cur, email, notes, moderator=page.moderator), "Notes saved.")
+
+
+stage_line()
+table = applicants_table()
+if table is not None:
+    chosen = move_form(table)
+    if len(chosen) == 1:
+        one_applicant(chosen[0])

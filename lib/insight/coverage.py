@@ -12,9 +12,8 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from lib.errors import InvalidInput
 from lib.intake import skills
-from lib.intake.importer import STAGES
+from lib.members.stages import check_stages
 
 DEFAULT_STAGES = ("accepted",)
 MAX_DUPLICATE_SKILLS = 2000
@@ -39,7 +38,7 @@ def coverage(con: duckdb.DuckDBPyConnection, *, stages: Sequence[str] = DEFAULT_
         GROUP BY ALL
         ORDER BY unmet DESC, wanted DESC, skill
         """,
-        {"stages": _stages(stages)},
+        {"stages": check_stages(stages)},
     ).df()
 
 
@@ -65,7 +64,7 @@ def skill_members(
         WHERE s.skill_id = $skill AND list_contains($stages, a.status)
         GROUP BY ALL ORDER BY side, a.name
         """,
-        {"skill": skill_id, "stages": _stages(stages)},
+        {"skill": skill_id, "stages": check_stages(stages)},
     ).df()
 
 
@@ -83,7 +82,7 @@ def exchanges(con: duckdb.DuckDBPyConnection, *, stages: Sequence[str] = DEFAULT
           AND o.skill_id <> w.skill_id
         GROUP BY ALL ORDER BY members DESC, offers, wants
         """,
-        {"stages": _stages(stages), "top": top},
+        {"stages": check_stages(stages), "top": top},
     ).df()
 
 
@@ -182,15 +181,5 @@ def _one_sided(con, stages, *, have: str, missing: str) -> pd.DataFrame:
         WHERE m.kind = $have
         GROUP BY ALL ORDER BY people DESC, skill
         """,
-        {"stages": _stages(stages), "have": have, "missing": missing},
+        {"stages": check_stages(stages), "have": have, "missing": missing},
     ).df()
-
-
-def _stages(stages: Sequence[str]) -> list[str]:
-    chosen = list(stages)
-    unknown = [s for s in chosen if s not in STAGES]
-    if unknown:
-        raise InvalidInput(f"'{unknown[0]}' is not a stage; use some of: {', '.join(STAGES)}.")
-    if not chosen:
-        raise InvalidInput("Choose at least one stage to count.")
-    return chosen

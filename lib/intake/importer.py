@@ -23,6 +23,8 @@ import pandas as pd
 from lib.errors import ImportRefused, InvalidInput, MentoringError
 from lib.intake import skills
 from lib.intake.csvfile import ParsedCSV, parse_csv_bytes
+from lib.members.stages import STAGES as STAGES  # the command line and the Import page read it here
+from lib.members.stages import check_stage
 from lib.storage import backup, db
 
 Progress = Callable[[float, str], None]
@@ -42,7 +44,6 @@ FIELDS: dict[str, str] = {
     "experience": "Years of experience",
     "submitted_at": "Submission time",
 }
-STAGES = ("applied", "screened", "interviewed", "accepted", "declined", "withdrawn")
 # Fields that several columns may feed (their values are joined with a new line).
 _MULTI = {"other_links"}
 # First matching rule wins, so more specific wordings come first.
@@ -184,8 +185,7 @@ def import_applications(
 ) -> ImportResult:
     """Import one CSV export in one transaction; refuse the whole file with a sentence if unusable."""
     report = progress or (lambda fraction, text: None)
-    if status not in STAGES:
-        raise InvalidInput(f"'{status}' is not a stage; use one of: {', '.join(STAGES)}.")
+    check_stage(status)
     report(0.05, "Reading the file")
     parsed = parse_csv_bytes(data)
     mapping = mapping if mapping is not None else guess_mapping(parsed.header)

@@ -8,17 +8,10 @@ import duckdb
 import pandas as pd
 
 from lib.errors import InvalidInput, NotFound
-from lib.intake.importer import STAGES
+from lib.members.directory import member_by_email, normal_email
+from lib.members.stages import STAGE_HELP as STAGE_HELP  # the home page reads it here
+from lib.members.stages import STAGES, check_move, check_stage
 from lib.storage import db
-
-STAGE_HELP = {
-    "applied": "New application, not looked at yet",
-    "screened": "Credentials checked",
-    "interviewed": "Video chat done",
-    "accepted": "Member: can be matched",
-    "declined": "Not taken in (with a reason)",
-    "withdrawn": "Left the service",
-}
 
 _LIST_SQL = """
 WITH words AS (
@@ -53,18 +46,15 @@ def list_applicants(
     con: duckdb.DuckDBPyConnection, *, status: str | None = None, search: str | None = None
 ) -> pd.DataFrame:
     """Applicants with their skill words, filtered by stage and a search over names, emails, skills."""
-    if status is not None and status not in STAGES:
-        raise InvalidInput(f"'{status}' is not a stage; use one of: {', '.join(STAGES)}.")
+    if status is not None:
+        check_stage(status)
     pattern = f"%{search.strip()}%" if search and search.strip() else None
     return con.execute(_LIST_SQL, {"now": db.now(), "status": status, "search": pattern}).df()
 
 
 def get_applicant(con: duckdb.DuckDBPyConnection, email: str) -> dict:
     """One applicant by email, as a dict; NotFound with the email if unknown."""
-    frame = con.execute("SELECT * FROM applicants WHERE email = ?", [_email(email)]).df()
-    if frame.empty:
-        raise NotFound(f"No applicant has the email {email.strip()}.")
-    return frame.iloc[0].to_dict()
+    return member_by_email(con, email)
 
 
 def stage_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -82,11 +72,8 @@ def set_status(
     moderator: str = "local",
 ) -> int:
     """Move applicants to a stage in one transaction; returns how many changed stage."""
-    if to not in STAGES:
-        raise InvalidInput(f"'{to}' is not a stage; use one of: {', '.join(STAGES)}.")
-    if to == "declined" and not (reason and reason.strip()):
-        raise InvalidInput("Declining needs a reason; say briefly why (it stays private to moderators).")
-    wanted = sorted({_email(e) for e in emails})
+    check_move(to, reason=reason)
+    wanted = sorted({normal_email(e) for e in emails})
     if not wanted:
         raise InvalidInput("Choose at least one applicant.")
     with db.transaction(con):
@@ -109,14 +96,10 @@ def set_status(
 
 def set_notes(con: duckdb.DuckDBPyConnection, email: str, notes: str, *, moderator: str = "local") -> None:
     """Replace the moderator's free-text notes about one applicant."""
+    person = member_by_email(con, email)
     with db.transaction(con):
-        found = con.execute(
-            "UPDATE applicants SET notes = ?, updated_at = ? WHERE email = ? RETURNING id",
-            [notes, db.now(), _email(email)],
-        ).fetchall()
-        if not found:
-            raise NotFound(f"No applicant has the email {email.strip()}.")
-        db.audit(con, "set_notes", {"applicant_id": found[0][0]}, moderator=moderator)
+        con.execute("UPDATE applicants SET notes = ?, updated_at = ? WHERE id = ?", [notes, db.now(), person["id"]])
+        db.audit(con, "set_notes", {"applicant_id": person["id"]}, moderator=moderator)
 
 
 def status_history(con: duckdb.DuckDBPyConnection, email: str) -> pd.DataFrame:
@@ -124,7 +107,7 @@ def status_history(con: duckdb.DuckDBPyConnection, email: str) -> pd.DataFrame:
     return con.execute(
         "SELECT h.changed_at, h.from_status, h.to_status, h.reason, h.moderator FROM status_history h "
         "JOIN applicants a ON a.id = h.applicant_id WHERE a.email = ? ORDER BY h.id",
-        [_email(email)],
+        [normal_email(email)],
     ).df()
 
 
@@ -163,7 +146,3 @@ def _move(con: duckdb.DuckDBPyConnection, moving: list[tuple[int, str]], to: str
         "VALUES (?, ?, ?, ?, ?, ?)",
         [[i, old, to, reason, now, moderator] for i, old in moving],
     )
-
-
-def _email(value: str) -> str:
-    return value.strip().lower()

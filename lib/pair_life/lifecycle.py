@@ -6,17 +6,24 @@ same transaction: members who stay go back into the pool with priority (requeued
 still counts from their original acceptance), members who left are marked withdrawn, and the two
 are marked never to be paired again unless the reason is a happy one ("goals met"). Every ending
 stores the rows it changed, so the last one can be undone exactly.
+
+Every writer takes a clock (lib.pair_life.clock): the pages and the command line use the live one;
+the demo replays its made-up year through these same functions with a clock set to each past day.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 
 import duckdb
 import pandas as pd
 
 from lib.errors import InvalidInput, NotFound
+from lib.members.directory import member_by_email
+from lib.pair_life.clock import LIVE, Clock
 from lib.storage import db
 
 STATES = ("proposed", "trial", "active", "ended")
@@ -24,6 +31,53 @@ ENDED_BY = ("a", "b", "both", "moderator")
 CHANNELS = ("video call", "chat", "in person", "other")
 _NEXT = {"proposed": ("trial", "active"), "trial": ("active",), "active": (), "ended": ()}
 _APPLICANT_FIELDS = ("status", "status_changed_at", "requeued_at")
+
+
+def next_states(state: str) -> tuple[str, ...]:
+    """Where a pairing in this state can move forward to (an open pairing can always end instead)."""
+    return _NEXT[state]
+
+
+def is_open(state: str) -> bool:
+    """Whether a pairing in this state is still running (check-ins and endings apply)."""
+    return state != "ended"
+
+
+def propose(
+    con: duckdb.DuckDBPyConnection,
+    a_id: int,
+    b_id: int,
+    described: Mapping,
+    *,
+    is_demo: bool = False,
+    moderator: str = "local",
+    clock: Clock = LIVE,
+) -> int:
+    """Start a 'proposed' pairing (score, reasons, skills each way); both leave the pool. Call inside a transaction."""
+    now = clock.now()
+    pairing_id = con.execute(
+        "INSERT INTO pairings (a_id, b_id, state, score, reasons, a_teaches_b, b_teaches_a, created_at, "
+        "state_changed_at, moderator, is_demo, started_on) VALUES (?, ?, 'proposed', ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "RETURNING id",
+        [
+            a_id,
+            b_id,
+            float(described["score"]),
+            json.dumps(list(described["reasons"])),
+            json.dumps(list(described["a_teaches_b"])),
+            json.dumps(list(described["b_teaches_a"])),
+            now,
+            now,
+            moderator,
+            is_demo,
+            now.date(),
+        ],
+    ).fetchone()[0]
+    _event(con, pairing_id, None, "proposed", now.date(), moderator, "introduced", clock)
+    con.execute("INSERT INTO open_pair_members VALUES (?, ?), (?, ?)", [a_id, pairing_id, b_id, pairing_id])
+    con.execute("UPDATE applicants SET requeued_at = NULL WHERE id IN (?, ?)", [a_id, b_id])
+    clock.audit(con, "confirm_pair", {"pairing_id": pairing_id, "a": a_id, "b": b_id}, moderator=moderator)
+    return pairing_id
 
 
 def advance(
@@ -34,6 +88,7 @@ def advance(
     on: date | None = None,
     note: str | None = None,
     moderator: str = "local",
+    clock: Clock = LIVE,
 ) -> None:
     """Move a pairing forward: to 'trial' (first session agreed) or 'active' (the trial went well)."""
     pair = _pairing(con, pairing_id)
@@ -41,16 +96,17 @@ def advance(
     if to not in _NEXT[pair["state"]]:
         allowed = " or ".join(_NEXT[pair["state"]]) or "nothing (end it instead)"
         raise InvalidInput(f"Pairing {pairing_id} is {pair['state']}; it can move to {allowed}, not to '{to}'.")
-    when = _day(on, pair)
-    with db.transaction(con):
+    when = _day(on, pair, clock)
+    with clock.change(con):
         column = "trial_on" if to == "trial" else "active_on"
         outcome = ", trial_outcome = 'go'" if to == "active" and pair["state"] == "trial" else ""
         con.execute(
             f"UPDATE pairings SET state = ?, {column} = ?, state_changed_at = ?{outcome} WHERE id = ?",
-            [to, when, db.now(), pairing_id],
+            [to, when, clock.now(), pairing_id],
         )
-        _event(con, pairing_id, pair["state"], to, when, moderator, note)
-        db.audit(con, "advance_pair", {"pairing_id": pairing_id, "to": to, "on": when.isoformat()}, moderator=moderator)
+        _event(con, pairing_id, pair["state"], to, when, moderator, note, clock)
+        details = {"pairing_id": pairing_id, "to": to, "on": when.isoformat()}
+        clock.audit(con, "advance_pair", details, moderator=moderator)
 
 
 def set_arrangement(
@@ -81,21 +137,27 @@ def set_arrangement(
 
 
 def check_in(
-    con: duckdb.DuckDBPyConnection, pairing_id: int, note: str, *, on: date | None = None, moderator: str = "local"
+    con: duckdb.DuckDBPyConnection,
+    pairing_id: int,
+    note: str,
+    *,
+    on: date | None = None,
+    moderator: str = "local",
+    clock: Clock = LIVE,
 ) -> None:
     """Note how an open pair is doing ("met 6 times")."""
     pair = _pairing(con, pairing_id)
     pairing_id = pair["id"]
-    if pair["state"] == "ended":
+    if not is_open(pair["state"]):
         raise InvalidInput(f"Pairing {pairing_id} has ended; check-ins are for open pairings.")
-    when = _day(on, pair)
-    with db.transaction(con):
+    when = _day(on, pair, clock)
+    with clock.change(con):
         con.execute(
             "INSERT INTO pairing_checkins (pairing_id, checked_on, note, recorded_at, moderator) "
             "VALUES (?, ?, ?, ?, ?)",
-            [pairing_id, when, note, db.now(precise=True), moderator],
+            [pairing_id, when, note, clock.now(precise=True), moderator],
         )
-        db.audit(con, "check_in", {"pairing_id": pairing_id, "on": when.isoformat()}, moderator=moderator)
+        clock.audit(con, "check_in", {"pairing_id": pairing_id, "on": when.isoformat()}, moderator=moderator)
 
 
 def end_reasons(con: duckdb.DuckDBPyConnection, *, include_hidden: bool = False) -> pd.DataFrame:
@@ -138,58 +200,34 @@ def end_pairing(
     on: date | None = None,
     left_service: list[str] | tuple[str, ...] = (),
     moderator: str = "local",
+    clock: Clock = LIVE,
 ) -> int:
     """Record a drop-out or ending and decide what happens next, in one transaction; returns the ending id."""
     pair = _pairing(con, pairing_id)
-    pairing_id = pair["id"]
-    if pair["state"] == "ended":
-        raise InvalidInput(f"Pairing {pairing_id} has already ended.")
+    if not is_open(pair["state"]):
+        raise InvalidInput(f"Pairing {pair['id']} has already ended.")
     if by not in ENDED_BY:
         raise InvalidInput(f"'{by}' cannot end a pairing; use one of: {', '.join(ENDED_BY)}.")
     if set(left_service) - {"a", "b"}:
         raise InvalidInput("Only member a or member b can leave the service.")
-    main, extra = _reason(con, reason), [_reason(con, r) for r in secondary]
-    when = _day(on, pair)
+    reasons = _reasons(con)
+    main, extra = _pick(reasons, reason), [_pick(reasons, r) for r in secondary]
     kind = "ended" if pair["state"] == "active" else "no-go"
-    members = {"a": pair["a_id"], "b": pair["b_id"]}
-    with db.transaction(con):
-        previous = _snapshot(con, pair, list(members.values()))
-        con.execute(
-            "UPDATE pairings SET state = 'ended', ended_on = ?, ended_by = ?, end_reason = ?, state_changed_at = ?, "
-            "trial_outcome = CASE WHEN ? = 'no-go' THEN 'no-go' ELSE trial_outcome END WHERE id = ?",
-            [when, by, main, db.now(), kind, pairing_id],
-        )
-        con.execute("DELETE FROM open_pair_members WHERE pairing_id = ?", [pairing_id])
-        added = {
-            "pairing_events": [_event(con, pairing_id, pair["state"], "ended", when, moderator, main)],
-            "status_history": [],
-        }
-        for side, applicant_id in members.items():
-            if side in left_service:
-                added["status_history"].append(_withdraw(con, applicant_id, main, moderator))
-            else:
-                con.execute("UPDATE applicants SET requeued_at = ? WHERE id = ?", [db.now(), applicant_id])
-        if not _is_happy(con, main):
-            con.execute(
-                "INSERT INTO never_pair VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                [min(members.values()), max(members.values()), f"pairing {pairing_id} ended: {main}", db.now()],
-            )
-        ending_id = _record(
-            con,
-            kind,
-            pairing_id,
-            None,
-            by,
-            main,
-            extra,
-            feedback,
-            feedback_source,
-            when,
-            list(left_service),
-            {**previous, "added": added},
-            moderator,
-        )
-    return ending_id
+    ending = _Ending(
+        kind, pair["id"], None, by, main, extra, feedback, feedback_source, _day(on, pair, clock), list(left_service)
+    )
+    with clock.change(con):
+        previous = _snapshot(con, pair, [pair["a_id"], pair["b_id"]])
+        added = _close(con, pair, ending, moderator, clock, apart=not reasons[main])
+        return _record(con, ending, {**previous, "added": added}, moderator, clock)
+
+
+def keep_apart(con: duckdb.DuckDBPyConnection, x: int, y: int, reason: str | None, *, clock: Clock = LIVE) -> None:
+    """Mark two members never to be suggested to each other (call inside a transaction; a second mark is a no-op)."""
+    con.execute(
+        "INSERT INTO never_pair VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [min(x, y), max(x, y), reason, clock.now()],
+    )
 
 
 def withdraw(
@@ -201,38 +239,27 @@ def withdraw(
     feedback_source: str = "member",
     on: date | None = None,
     moderator: str = "local",
+    clock: Clock = LIVE,
 ) -> int:
     """A member leaves the service without being in a pair; same reason and feedback as an ending."""
-    row = con.execute("SELECT id, name, status FROM applicants WHERE email = ?", [email.strip().lower()]).fetchone()
-    if row is None:
-        raise NotFound(f"No applicant has the email {email.strip()}.")
-    if row[2] == "withdrawn":
-        raise InvalidInput(f"{row[1]} has already withdrawn.")
-    open_pair = con.execute("SELECT pairing_id FROM open_pair_members WHERE applicant_id = ?", [row[0]]).fetchone()
+    person = member_by_email(con, email)
+    if person["status"] == "withdrawn":
+        raise InvalidInput(f"{person['name']} has already withdrawn.")
+    open_pair = con.execute(
+        "SELECT pairing_id FROM open_pair_members WHERE applicant_id = ?", [person["id"]]
+    ).fetchone()
     if open_pair:
         raise InvalidInput(
-            f"{row[1]} is in pairing {open_pair[0]}; end that pairing and mark them as leaving the service."
+            f"{person['name']} is in pairing {open_pair[0]}; end that pairing and mark them as leaving the service."
         )
     main = _reason(con, reason)
-    when = on or db.now().date()
-    with db.transaction(con):
-        previous = _snapshot(con, None, [row[0]])
-        added = {"pairing_events": [], "status_history": [_withdraw(con, row[0], main, moderator)]}
-        return _record(
-            con,
-            "withdrawal",
-            None,
-            row[0],
-            None,
-            main,
-            [],
-            feedback,
-            feedback_source,
-            when,
-            [],
-            {**previous, "added": added},
-            moderator,
-        )
+    ending = _Ending(
+        "withdrawal", None, person["id"], None, main, [], feedback, feedback_source, on or clock.today(), []
+    )
+    with clock.change(con):
+        previous = _snapshot(con, None, [person["id"]])
+        added = {"pairing_events": [], "status_history": [_withdraw(con, person["id"], main, moderator, clock)]}
+        return _record(con, ending, {**previous, "added": added}, moderator, clock)
 
 
 def undo_last_ending(con: duckdb.DuckDBPyConnection, *, moderator: str = "local") -> dict:
@@ -324,98 +351,126 @@ def _restore(con: duckdb.DuckDBPyConnection, previous: dict) -> None:
             con.execute(f"DELETE FROM {table} WHERE list_contains(?, id)", [ids])
 
 
-def _record(
-    con, kind, pairing_id, applicant_id, by, reason, secondary, feedback, source, when, left, previous, moderator
-) -> int:
-    if source not in ("member", "moderator"):
+@dataclass(frozen=True)
+class _Ending:
+    kind: str
+    pairing_id: int | None
+    applicant_id: int | None
+    by: str | None
+    reason: str
+    secondary: list[str]
+    feedback: str | None
+    source: str
+    on: date
+    left: list[str]
+
+
+def _close(
+    con: duckdb.DuckDBPyConnection, pair: dict, ending: _Ending, moderator: str, clock: Clock, *, apart: bool
+) -> dict:
+    """End the pairing's rows: state, open members, the staying member requeued, leavers withdrawn, never-pair."""
+    con.execute(
+        "UPDATE pairings SET state = 'ended', ended_on = ?, ended_by = ?, end_reason = ?, state_changed_at = ?, "
+        "trial_outcome = CASE WHEN ? = 'no-go' THEN 'no-go' ELSE trial_outcome END WHERE id = ?",
+        [ending.on, ending.by, ending.reason, clock.now(), ending.kind, pair["id"]],
+    )
+    con.execute("DELETE FROM open_pair_members WHERE pairing_id = ?", [pair["id"]])
+    event = _event(con, pair["id"], pair["state"], "ended", ending.on, moderator, ending.reason, clock)
+    added = {"pairing_events": [event], "status_history": []}
+    for side, applicant_id in (("a", pair["a_id"]), ("b", pair["b_id"])):
+        if side in ending.left:
+            added["status_history"].append(_withdraw(con, applicant_id, ending.reason, moderator, clock))
+        else:
+            con.execute("UPDATE applicants SET requeued_at = ? WHERE id = ?", [clock.now(), applicant_id])
+    if apart:
+        keep_apart(con, pair["a_id"], pair["b_id"], f"pairing {pair['id']} ended: {ending.reason}", clock=clock)
+    return added
+
+
+def _record(con: duckdb.DuckDBPyConnection, ending: _Ending, previous: dict, moderator: str, clock: Clock) -> int:
+    if ending.source not in ("member", "moderator"):
         raise InvalidInput("Feedback comes either from the member directly ('member') or through the moderator.")
     ending_id = con.execute(
         "INSERT INTO endings (kind, pairing_id, applicant_id, ended_by, reason, secondary_reasons, feedback, "
         "feedback_source, ended_on, left_service, recorded_at, moderator, previous) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         [
-            kind,
-            pairing_id,
-            applicant_id,
-            by,
-            reason,
-            json.dumps(secondary),
-            feedback or None,
-            source,
-            when,
-            json.dumps(left),
-            db.now(precise=True),
+            ending.kind,
+            ending.pairing_id,
+            ending.applicant_id,
+            ending.by,
+            ending.reason,
+            json.dumps(ending.secondary),
+            ending.feedback or None,
+            ending.source,
+            ending.on,
+            json.dumps(ending.left),
+            clock.now(precise=True),
             moderator,
             json.dumps(previous, default=str),
         ],
     ).fetchone()[0]
-    db.audit(
-        con,
-        "record_ending",
-        {
-            "ending_id": ending_id,
-            "kind": kind,
-            "pairing_id": pairing_id,
-            "applicant_id": applicant_id,
-            "reason": reason,
-        },
-        moderator=moderator,
-    )
+    details = {"ending_id": ending_id, "kind": ending.kind, "pairing_id": ending.pairing_id}
+    details |= {"applicant_id": ending.applicant_id, "reason": ending.reason}
+    clock.audit(con, "record_ending", details, moderator=moderator)
     return ending_id
 
 
-def _withdraw(con: duckdb.DuckDBPyConnection, applicant_id: int, reason: str, moderator: str) -> int:
+def _withdraw(con: duckdb.DuckDBPyConnection, applicant_id: int, reason: str, moderator: str, clock: Clock) -> int:
     old = con.execute("SELECT status FROM applicants WHERE id = ?", [applicant_id]).fetchone()[0]
     con.execute(
         "UPDATE applicants SET status = 'withdrawn', status_changed_at = ?, requeued_at = NULL WHERE id = ?",
-        [db.now(), applicant_id],
+        [clock.now(), applicant_id],
     )
     return con.execute(
         "INSERT INTO status_history (applicant_id, from_status, to_status, reason, changed_at, moderator) "
         "VALUES (?, ?, 'withdrawn', ?, ?, ?) RETURNING id",
-        [applicant_id, old, reason, db.now(), moderator],
+        [applicant_id, old, reason, clock.now(), moderator],
     ).fetchone()[0]
 
 
-def _event(con, pairing_id: int, old: str | None, new: str, when: date, moderator: str, note: str | None) -> int:
+def _event(
+    con, pairing_id: int, old: str | None, new: str, when: date, moderator: str, note: str | None, clock: Clock
+) -> int:
     return con.execute(
         "INSERT INTO pairing_events (pairing_id, from_state, to_state, happened_on, recorded_at, moderator, note) "
         "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        [pairing_id, old, new, when, db.now(precise=True), moderator, note],
+        [pairing_id, old, new, when, clock.now(precise=True), moderator, note],
     ).fetchone()[0]
 
 
 def _reason(con: duckdb.DuckDBPyConnection, label: str) -> str:
-    labels = [r[0] for r in con.execute("SELECT label FROM end_reasons WHERE active ORDER BY position").fetchall()]
-    for known in labels:
+    return _pick(_reasons(con), label)
+
+
+def _reasons(con: duckdb.DuckDBPyConnection) -> dict[str, bool]:
+    """The active reasons in the moderator's order, each with whether it is a happy one."""
+    return dict(con.execute("SELECT label, happy FROM end_reasons WHERE active ORDER BY position").fetchall())
+
+
+def _pick(reasons: dict[str, bool], label: str) -> str:
+    for known in reasons:
         if known.lower() == label.strip().lower():
             return known
-    raise InvalidInput(f"'{label.strip()}' is not one of the reasons: {', '.join(labels)}.")
+    raise InvalidInput(f"'{label.strip()}' is not one of the reasons: {', '.join(reasons)}.")
 
 
-def _is_happy(con: duckdb.DuckDBPyConnection, label: str) -> bool:
-    return bool(con.execute("SELECT happy FROM end_reasons WHERE label = ?", [label]).fetchone()[0])
-
-
-def _day(on: date | None, pair: dict) -> date:
-    when = on or db.now().date()
+def _day(on: date | None, pair: dict, clock: Clock) -> date:
+    when = on or clock.today()
     if pair.get("started_on") and when < pair["started_on"]:
         raise InvalidInput(f"The date {when:%d %b %Y} is before the pairing started ({pair['started_on']:%d %b %Y}).")
-    if when > db.now().date():
+    if when > clock.today():
         raise InvalidInput(f"The date {when:%d %b %Y} is in the future.")
     return when
 
 
 def _pairing(con: duckdb.DuckDBPyConnection, pairing_id: int) -> dict:
-    frame = con.execute("SELECT * FROM pairings WHERE id = ?", [int(pairing_id)]).df()
-    if frame.empty:
+    cursor = con.execute(
+        "SELECT id, a_id, b_id, state, started_on, ended_on, ended_by, end_reason, state_changed_at, trial_outcome "
+        "FROM pairings WHERE id = ?",
+        [int(pairing_id)],
+    )
+    row = cursor.fetchone()
+    if row is None:
         raise NotFound(f"There is no pairing number {pairing_id}.")
-    record = frame.iloc[0].to_dict()
-    for key, value in record.items():
-        if hasattr(value, "item") and not isinstance(value, pd.Timestamp):
-            value = record[key] = value.item()
-        if value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
-            record[key] = None
-        elif isinstance(value, pd.Timestamp) and key.endswith("_on"):
-            record[key] = value.date()
-    return record
+    return dict(zip([column[0] for column in cursor.description], row))

@@ -63,3 +63,23 @@ def test_stage_counts_include_empty_stages(people):
     applicants.set_status(people, ["c@x.org"], "screened")
     counts = dict(applicants.stage_counts(people).itertuples(index=False))
     assert counts == {"applied": 2, "screened": 1, "interviewed": 0, "accepted": 0, "declined": 0, "withdrawn": 0}
+
+
+def test_one_member_lookup_ignores_case_and_names_an_unknown_email(people):
+    from lib.members.directory import member_by_email
+
+    assert member_by_email(people, "  A@X.org ")["name"] == "Ann"
+    with pytest.raises(NotFound, match="No applicant has the email zed@x.org"):
+        member_by_email(people, "zed@x.org")
+
+
+def test_one_stage_rule_for_moves_and_filters(people):
+    from lib.members import stages
+
+    assert stages.STAGES[0] == "applied" and set(stages.STAGE_HELP) == set(stages.STAGES)
+    with pytest.raises(InvalidInput, match="'hired' is not a stage"):
+        applicants.list_applicants(people, status="hired")
+    with pytest.raises(InvalidInput, match="Declining needs a reason"):
+        stages.check_move("declined", reason="  ")
+    with pytest.raises(InvalidInput, match="use some of"):
+        stages.check_stages(["accepted", "hired"])
