@@ -1,19 +1,21 @@
 """A year of made-up pair history for the demo community: most pairs end within weeks, some last months.
 
 Reasons follow what peer-mentoring communities report (time commitment most common), with feedback
-sentences. Written inside the demo loader's transaction; every row belongs to demo members.
+sentences. Every change goes through the same lifecycle functions as the pages and the command line,
+on a replay clock set to the day it happened, inside the demo loader's one transaction.
 """
 
 from __future__ import annotations
 
-import json
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import duckdb
 import pandas as pd
 
 from lib.matching import candidates, rounds, score
+from lib.pair_life import lifecycle
+from lib.pair_life.clock import Clock, replay_at
 from lib.storage import db
 
 REASONS = {
@@ -93,18 +95,6 @@ def add_history(con: duckdb.DuckDBPyConnection, rng: random.Random, moderator: s
             _simulate(con, edge, described, today - timedelta(days=days), today, rng, moderator, fate=fate)
             busy_until[edge.a] = busy_until[edge.b] = date.max
             made += 1
-    # Members whose last pairing ended and who are still here wait with priority.
-    con.execute(
-        """
-        UPDATE applicants SET requeued_at = last.ended FROM (
-            SELECT m, max(CAST(ended_on AS TIMESTAMP)) AS ended FROM (
-                SELECT a_id AS m, ended_on FROM pairings WHERE is_demo UNION ALL SELECT b_id, ended_on FROM pairings WHERE is_demo
-            ) GROUP BY m HAVING count(*) = count(ended_on)
-        ) last
-        WHERE applicants.id = last.m AND applicants.status = 'accepted'
-          AND applicants.id NOT IN (SELECT applicant_id FROM open_pair_members)
-        """
-    )
     return made
 
 
@@ -140,153 +130,50 @@ def _simulate(
         fate, ended_on = "still going", None
         active_on = active_on if active_on and active_on < today else None
         trial_on = trial_on if trial_on and trial_on < today else None
-    state = "ended" if ended_on else "active" if active_on else "trial" if trial_on else "proposed"
-    pairing_id = _insert_pairing(
-        con, edge, described.loc[(edge.a, edge.b)], start, trial_on, active_on, state, moderator
+    pairing_id = lifecycle.propose(
+        con,
+        int(edge.a),
+        int(edge.b),
+        described.loc[(edge.a, edge.b)],
+        is_demo=True,
+        moderator=moderator,
+        clock=_on(start),
     )
-    for when, old, new in ((trial_on, "proposed", "trial"), (active_on, "trial" if trial_on else "proposed", "active")):
+    for when, to in ((trial_on, "trial"), (active_on, "active")):
         if when:
-            _event(con, pairing_id, old, new, when, moderator)
+            lifecycle.advance(con, pairing_id, to, on=when, moderator=moderator, clock=_on(when))
     if active_on:
         for week in range(1, ((ended_on or today) - active_on).days // 7, rng.choice([3, 4, 6])):
-            con.execute(
-                "INSERT INTO pairing_checkins (pairing_id, checked_on, note, recorded_at, moderator) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [pairing_id, active_on + timedelta(weeks=week), f"met {week} times, going well", db.now(), moderator],
+            day = active_on + timedelta(weeks=week)
+            lifecycle.check_in(
+                con, pairing_id, f"met {week} times, going well", on=day, moderator=moderator, clock=_on(day)
             )
-    gone: list[int] = []
-    if ended_on:
-        gone = _end(
-            con,
-            pairing_id,
-            edge,
-            state_before="active" if active_on else "trial" if trial_on else "proposed",
-            ended_on=ended_on,
-            rng=rng,
-            moderator=moderator,
-        )
-    else:
-        con.execute(
-            "INSERT INTO open_pair_members VALUES (?, ?), (?, ?)", [int(edge.a), pairing_id, int(edge.b), pairing_id]
-        )
-    return ended_on, gone
+    return ended_on, _end(con, pairing_id, edge, ended_on, rng, moderator) if ended_on else []
 
 
-def _insert_pairing(con, edge, described: pd.Series, start, trial_on, active_on, state, moderator) -> int:
-    when = pd.Timestamp(start).to_pydatetime().replace(hour=10)
-    changed = pd.Timestamp(active_on or trial_on or start).to_pydatetime().replace(hour=10)
-    pairing_id = con.execute(
-        "INSERT INTO pairings (a_id, b_id, state, score, reasons, a_teaches_b, b_teaches_a, created_at, state_changed_at, "
-        "moderator, is_demo, started_on, trial_on, active_on, trial_outcome) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true, ?, ?, ?, ?) RETURNING id",
-        [
-            int(edge.a),
-            int(edge.b),
-            state,
-            float(described["score"]),
-            json.dumps(list(described["reasons"])),
-            json.dumps(list(described["a_teaches_b"])),
-            json.dumps(list(described["b_teaches_a"])),
-            when,
-            changed,
-            moderator,
-            start,
-            trial_on,
-            active_on,
-            "go" if trial_on and active_on else None,
-        ],
-    ).fetchone()[0]
-    _event(con, pairing_id, None, "proposed", start, moderator)
-    return pairing_id
-
-
-def _end(
-    con, pairing_id: int, edge, *, state_before: str, ended_on: date, rng: random.Random, moderator: str
-) -> list[int]:
+def _end(con, pairing_id: int, edge, ended_on: date, rng: random.Random, moderator: str) -> list[int]:
     reason = rng.choices(list(REASONS), list(REASONS.values()))[0]
     by = rng.choices(["a", "b", "both", "moderator"], [35, 35, 15, 15])[0]
-    kind = "ended" if state_before == "active" else "no-go"
     left = [side for side in ("a", "b") if by in (side, "both") and rng.random() < 0.3 and reason != "goals met"]
-    con.execute(
-        "UPDATE pairings SET state = 'ended', ended_on = ?, ended_by = ?, end_reason = ?, state_changed_at = ?, "
-        "trial_outcome = CASE WHEN ? = 'no-go' THEN 'no-go' ELSE trial_outcome END WHERE id = ?",
-        [ended_on, by, reason, pd.Timestamp(ended_on).to_pydatetime(), kind, pairing_id],
-    )
-    event = _event(con, pairing_id, state_before, "ended", ended_on, moderator, reason)
-    members = [int(edge.a), int(edge.b)]
-    before = [
-        [i, status, str(changed), None if requeued is None else str(requeued)]
-        for i, status, changed, requeued in con.execute(
-            "SELECT id, status, status_changed_at, requeued_at FROM applicants WHERE list_contains(?, id)", [members]
-        ).fetchall()
-    ]
-    added_history = []
-    for side in left:
-        member = int(edge.a if side == "a" else edge.b)
-        con.execute(
-            "UPDATE applicants SET status = 'withdrawn', status_changed_at = ? WHERE id = ?",
-            [pd.Timestamp(ended_on).to_pydatetime(), member],
-        )
-        added_history.append(
-            con.execute(
-                "INSERT INTO status_history (applicant_id, from_status, to_status, reason, changed_at, moderator) "
-                "VALUES (?, 'accepted', 'withdrawn', ?, ?, ?) RETURNING id",
-                [member, reason, pd.Timestamp(ended_on).to_pydatetime(), moderator],
-            ).fetchone()[0]
-        )
-    if reason != "goals met":
-        con.execute(
-            "INSERT INTO never_pair VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [
-                min(int(edge.a), int(edge.b)),
-                max(int(edge.a), int(edge.b)),
-                f"pairing {pairing_id} ended: {reason}",
-                db.now(),
-            ],
-        )
-    previous = {
-        "applicants": before,
-        "pairing": {
-            "id": pairing_id,
-            "state": state_before,
-            "ended_on": None,
-            "ended_by": None,
-            "end_reason": None,
-            "state_changed_at": str(db.now()),
-            "trial_outcome": None,
-        },
-        "open_members": [int(edge.a), int(edge.b)],
-        "never_pair_existed": reason == "goals met",
-        "never_pair": [min(int(edge.a), int(edge.b)), max(int(edge.a), int(edge.b))],
-        "added": {"pairing_events": [event], "status_history": added_history},
-    }
     feedback = rng.choice(FEEDBACK[reason]) if rng.random() < 0.8 else None
-    con.execute(
-        "INSERT INTO endings (kind, pairing_id, ended_by, reason, secondary_reasons, feedback, feedback_source, ended_on, "
-        "left_service, recorded_at, moderator, previous) VALUES (?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?)",
-        [
-            kind,
-            pairing_id,
-            by,
-            reason,
-            feedback,
-            rng.choice(["member", "moderator"]),
-            ended_on,
-            json.dumps(left),
-            pd.Timestamp(ended_on).to_pydatetime(),
-            moderator,
-            json.dumps(previous),
-        ],
+    lifecycle.end_pairing(
+        con,
+        pairing_id,
+        by=by,
+        reason=reason,
+        feedback=feedback,
+        feedback_source=rng.choice(["member", "moderator"]),
+        on=ended_on,
+        left_service=left,
+        moderator=moderator,
+        clock=_on(ended_on),
     )
     return [int(edge.a if side == "a" else edge.b) for side in left]
 
 
-def _event(con, pairing_id: int, old, new: str, when: date, moderator: str, note: str | None = None) -> int:
-    return con.execute(
-        "INSERT INTO pairing_events (pairing_id, from_state, to_state, happened_on, recorded_at, moderator, note) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        [pairing_id, old, new, when, pd.Timestamp(when).to_pydatetime(), moderator, note],
-    ).fetchone()[0]
+def _on(day: date) -> Clock:
+    # Every made-up change is recorded at ten in the morning of its day.
+    return replay_at(datetime.combine(day, time(10)))
 
 
 def _accepted_on(con: duckdb.DuckDBPyConnection) -> dict[int, date]:

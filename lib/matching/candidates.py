@@ -10,9 +10,10 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from lib.errors import InvalidInput, NotFound
+from lib.errors import InvalidInput
 from lib.insight.search import rows_containing
 from lib.intake import timezones
+from lib.members.directory import member_by_email
 from lib.storage import db
 
 
@@ -75,10 +76,9 @@ def require_eligible(con: duckdb.DuckDBPyConnection, pool: pd.DataFrame, email: 
     found = pool[pool["email"] == email]
     if not found.empty:
         return int(found.index[0])
-    row = con.execute("SELECT id, name, status FROM applicants WHERE email = ?", [email]).fetchone()
-    if row is None:
-        raise NotFound(f"No applicant has the email {email}.")
-    raise InvalidInput(f"{row[1]} cannot be matched now: {_ineligible_reason(con, row[0], row[2])}.")
+    person = member_by_email(con, email)
+    why = _ineligible_reason(con, person["id"], person["status"])
+    raise InvalidInput(f"{person['name']} cannot be matched now: {why}.")
 
 
 def member_choices(pool: pd.DataFrame, find: str, *, keep: str | None, limit: int) -> tuple[dict[str, str], int]:

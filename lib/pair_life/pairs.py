@@ -11,6 +11,8 @@ import pandas as pd
 
 from lib.errors import ConflictError, InvalidInput, NotFound
 from lib.matching import candidates, rounds, score
+from lib.members.directory import member_by_email
+from lib.pair_life import lifecycle
 from lib.storage import db
 
 
@@ -29,7 +31,7 @@ def confirm_pairs(
     """Confirm several pairs in one transaction: all of them, or none when any one cannot be made."""
     if not chosen:
         raise InvalidInput("Choose at least one pair to confirm.")
-    people = [(_member(con, x), _member(con, y)) for x, y in chosen]
+    people = [(member_by_email(con, x), member_by_email(con, y)) for x, y in chosen]
     try:
         with db.transaction(con):
             made = [_confirm_one(con, a, b, moderator) for a, b in people]
@@ -56,7 +58,9 @@ def _confirm_one(con: duckdb.DuckDBPyConnection, a: dict, b: dict, moderator: st
             f"{a['name']} and {b['name']} cannot teach each other something both ways "
             "(or the hard limits rule the pair out); choose another partner."
         )
-    return _insert(con, a, b, rounds.describe_pairs(con, pair, pool).iloc[0], moderator)
+    described = rounds.describe_pairs(con, pair, pool).iloc[0]
+    is_demo = bool(a["is_demo"] and b["is_demo"])
+    return lifecycle.propose(con, a["id"], b["id"], described, is_demo=is_demo, moderator=moderator)
 
 
 def pairing(con: duckdb.DuckDBPyConnection, pairing_id: int) -> dict:
@@ -80,7 +84,7 @@ def pairing(con: duckdb.DuckDBPyConnection, pairing_id: int) -> dict:
 
 def list_pairings(con: duckdb.DuckDBPyConnection, *, state: str | None = None) -> pd.DataFrame:
     """Every pairing with both names, skills each way, state, weeks since start and last change."""
-    if state is not None and state not in ("proposed", "trial", "active", "ended"):
+    if state is not None and state not in lifecycle.STATES:
         raise InvalidInput(f"'{state}' is not a state; use proposed, trial, active or ended.")
     return con.execute(
         """
@@ -140,7 +144,7 @@ def pause_member(
     con: duckdb.DuckDBPyConnection, email: str, until: date, *, note: str | None = None, moderator: str = "local"
 ) -> None:
     """Keep a member out of suggestions until a date ("away until March")."""
-    person = _member(con, email)
+    person = member_by_email(con, email)
     if until <= db.now().date():
         raise InvalidInput(f"The pause must end after today; {until:%d %b %Y} has passed.")
     with db.transaction(con):
@@ -154,7 +158,7 @@ def pause_member(
 
 def unpause_member(con: duckdb.DuckDBPyConnection, email: str, *, moderator: str = "local") -> None:
     """End a member's pause now."""
-    person = _member(con, email)
+    person = member_by_email(con, email)
     with db.transaction(con):
         con.execute("DELETE FROM member_pauses WHERE applicant_id = ?", [person["id"]])
         db.audit(con, "unpause", {"applicant_id": person["id"]}, moderator=moderator)
@@ -164,11 +168,11 @@ def mark_never_pair(
     con: duckdb.DuckDBPyConnection, email_a: str, email_b: str, *, reason: str | None = None, moderator: str = "local"
 ) -> None:
     """Never suggest these two members to each other again."""
-    a, b = _member(con, email_a), _member(con, email_b)
+    a, b = member_by_email(con, email_a), member_by_email(con, email_b)
     if a["id"] == b["id"]:
         raise InvalidInput("Choose two different members.")
     with db.transaction(con):
-        _never_pair(con, a["id"], b["id"], reason)
+        lifecycle.keep_apart(con, a["id"], b["id"], reason)
         db.audit(con, "never_pair", {"a": a["id"], "b": b["id"], "reason": reason}, moderator=moderator)
 
 
@@ -190,44 +194,6 @@ def never_pairs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def _insert(con: duckdb.DuckDBPyConnection, a: dict, b: dict, described: pd.Series, moderator: str) -> int:
-    now = db.now()
-    pairing_id = con.execute(
-        "INSERT INTO pairings (a_id, b_id, state, score, reasons, a_teaches_b, b_teaches_a, created_at, "
-        "state_changed_at, moderator, is_demo, started_on) VALUES (?, ?, 'proposed', ?, ?, ?, ?, ?, ?, ?, ?, "
-        "CAST(? AS DATE)) RETURNING id",
-        [
-            a["id"],
-            b["id"],
-            float(described["score"]),
-            json.dumps(list(described["reasons"])),
-            json.dumps(list(described["a_teaches_b"])),
-            json.dumps(list(described["b_teaches_a"])),
-            now,
-            now,
-            moderator,
-            bool(a["is_demo"] and b["is_demo"]),
-            now,
-        ],
-    ).fetchone()[0]
-    con.execute(
-        "INSERT INTO pairing_events (pairing_id, from_state, to_state, happened_on, recorded_at, moderator, note) "
-        "VALUES (?, NULL, 'proposed', CAST(? AS DATE), ?, ?, 'introduced')",
-        [pairing_id, now, now, moderator],
-    )
-    con.execute("INSERT INTO open_pair_members VALUES (?, ?), (?, ?)", [a["id"], pairing_id, b["id"], pairing_id])
-    con.execute("UPDATE applicants SET requeued_at = NULL WHERE id IN (?, ?)", [a["id"], b["id"]])
-    db.audit(con, "confirm_pair", {"pairing_id": pairing_id, "a": a["id"], "b": b["id"]}, moderator=moderator)
-    return pairing_id
-
-
-def _never_pair(con: duckdb.DuckDBPyConnection, x: int, y: int, reason: str | None) -> None:
-    con.execute(
-        "INSERT INTO never_pair VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [min(x, y), max(x, y), reason, db.now()],
-    )
-
-
 def _refuse_never_pair(con: duckdb.DuckDBPyConnection, a: dict, b: dict) -> None:
     marked = con.execute(
         "SELECT reason FROM never_pair WHERE low_id = ? AND high_id = ?", [min(a["id"], b["id"]), max(a["id"], b["id"])]
@@ -235,12 +201,3 @@ def _refuse_never_pair(con: duckdb.DuckDBPyConnection, a: dict, b: dict) -> None
     if marked:
         why = f" ({marked[0]})" if marked[0] else ""
         raise InvalidInput(f"{a['name']} and {b['name']} are marked never to be paired{why}.")
-
-
-def _member(con: duckdb.DuckDBPyConnection, email: str) -> dict:
-    row = con.execute(
-        "SELECT id, name, email, status, is_demo FROM applicants WHERE email = ?", [email.strip().lower()]
-    ).fetchone()
-    if row is None:
-        raise NotFound(f"No applicant has the email {email.strip()}.")
-    return dict(zip(("id", "name", "email", "status", "is_demo"), row))

@@ -3,8 +3,8 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.matching import rounds
 from lib.intake import importer
+from lib.matching import rounds
 from lib.pair_life import lifecycle, pairs
 from tests.conftest import ROOT, make_csv
 
@@ -76,3 +76,10 @@ def test_ending_with_an_impossible_date_is_refused_in_the_dialog(con, pair):
     at.button(key="end.save").click().run()
     assert "before the pairing started" in at.error[0].value
     assert pairs.list_pairings(con).iloc[0]["state"] == "active"
+
+
+def test_an_active_pair_is_offered_no_forward_move_but_its_weekly_slot(con, pair):
+    at = _open(pair)
+    keys = {b.key for b in at.button}
+    assert "pairs.to_trial" not in keys and "pairs.to_active" not in keys
+    assert {"pairs.save_slot", "pairs.add_checkin", "pairs.end"} <= keys

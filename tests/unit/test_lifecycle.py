@@ -2,9 +2,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from lib.matching import candidates, rounds
 from lib.errors import InvalidInput
 from lib.intake import importer
+from lib.matching import candidates, rounds
 from lib.pair_life import lifecycle, pairs
 from tests.conftest import make_csv, table_snapshot
 
@@ -182,3 +182,36 @@ def test_still_proposed_keeps_order_and_drops_moved_or_missing_pairings(con, pai
     assert pairs.still_proposed(con, []) == []
     lifecycle.advance(con, pair, "trial")
     assert pairs.still_proposed(con, [pair]) == []
+
+
+def test_a_replayed_change_is_dated_by_its_clock_joins_the_callers_transaction_and_writes_no_audit(con, pair):
+    from datetime import datetime
+
+    from lib.pair_life.clock import replay_at
+    from lib.storage import db
+
+    audits = con.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    day = date.today()
+    with db.transaction(con):
+        lifecycle.advance(con, pair, "trial", on=day, clock=replay_at(datetime.combine(day, datetime.min.time())))
+    row = con.execute("SELECT state, trial_on, state_changed_at FROM pairings WHERE id = ?", [pair]).fetchone()
+    assert row == ("trial", day, datetime.combine(day, datetime.min.time()))
+    assert con.execute("SELECT count(*) FROM audit_log").fetchone()[0] == audits
+
+
+def test_a_replay_clock_refuses_dates_after_its_own_today(con, pair):
+    from datetime import datetime
+
+    from lib.pair_life.clock import replay_at
+
+    clock = replay_at(datetime.combine(date.today(), datetime.min.time()))
+    with pytest.raises(InvalidInput, match="in the future"):
+        lifecycle.advance(con, pair, "trial", on=date.today() + timedelta(days=1), clock=clock)
+    assert _state(con, pair) == "proposed"
+
+
+def test_next_states_is_the_table_the_pages_read():
+    assert lifecycle.next_states("proposed") == ("trial", "active")
+    assert lifecycle.next_states("trial") == ("active",)
+    assert lifecycle.next_states("active") == () and lifecycle.next_states("ended") == ()
+    assert lifecycle.is_open("active") and not lifecycle.is_open("ended")
