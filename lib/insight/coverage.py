@@ -6,6 +6,7 @@ Counts are distinct members, over the members in the chosen screening stages (ac
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import islice
 
 import duckdb
 import numpy as np
@@ -118,8 +119,9 @@ def likely_duplicates(
 ) -> pd.DataFrame:
     """Pairs of skills in use whose names look alike (at least one a member's own), to merge in one click.
 
-    Compares the `limit` most used members' own skills with every skill in use (rapidfuzz cdist) and
-    returns the `proposals` most alike pairs.
+    Compares the `limit` most used members' own skills with every skill in use (rapidfuzz cdist), keeps
+    the pairs that are one spelling or one name plus a word (skills.look_alike: never "CS" and "CSS")
+    and returns the `proposals` most alike.
     """
     used = con.execute(
         """
@@ -147,7 +149,10 @@ def likely_duplicates(
         }
     )
     pairs = pairs[pairs["lo"] != pairs["hi"]].drop_duplicates(["lo", "hi"])
-    best = pairs.sort_values(["score", "lo", "hi"], ascending=[False, True, True]).head(proposals)
+    best = pairs.sort_values(["score", "lo", "hi"], ascending=[False, True, True])
+    own_names, used_names = own["name"].tolist(), used["name"].tolist()
+    alike = (i for i, r, c in zip(best.index, best["r"], best["c"]) if skills.look_alike(own_names[r], used_names[c]))
+    best = best.loc[list(islice(alike, proposals))]
     found = [_proposal(own.iloc[r], used.iloc[c], score) for r, c, score in zip(best["r"], best["c"], best["score"])]
     frame = pd.DataFrame(found, columns=columns)
     return frame.sort_values(["score", "into_members"], ascending=False, ignore_index=True)

@@ -270,10 +270,10 @@ def import_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def split_skills(text: str | None) -> list[str]:
-    """A member's skill cell as a list of their own words (commas, semicolons, new lines)."""
+    """A member's skill cell as a list of their own words (commas, semicolons, new lines; not inside parentheses)."""
     if not text:
         return []
-    parts = (p.strip(_SKILL_TRIM) for p in re.split(_SKILL_SPLIT, text))
+    parts = (p.strip(_SKILL_TRIM) for p in re.findall(skills.SKILL_WORD, text))
     return [p for p in parts if p]
 
 

@@ -1,12 +1,16 @@
-"""One skill vocabulary from members' own words: folding, aliases, fuzzy near-misses, merges.
+"""One skill vocabulary from members' own words: folding, aliases, compounds, near-miss spellings, merges.
 
-A member's word maps to a canonical skill by, in order: its folded form being a known alias; the
-same without a decoration such as "(K8s)", or the decoration itself; the same without filler words
-("programming", "basics"); a near-miss of a curated alias (rapidfuzz ratio >= FUZZY_THRESHOLD, on
-words of at least FUZZY_MIN_LENGTH characters). A word that matches nothing becomes a new skill named
-as the member wrote it. Resolution is a pure function of the word and the alias table, so it can be
-re-run over everything at any time; merges are remembered as aliases, so they survive re-runs and
-apply to future imports. The member's own word is never changed (applicant_skills.raw).
+A member's word maps to one or more canonical skills. In order: the whole word is a known alias (after
+folding case, spaces, punctuation and accents; also without a trailing version such as "3.11" or
+filler words such as "programming"); a compound maps to each of its known parts ("HTML/CSS",
+"Backend (PHP, NodeJS, Go)", "Web and Mobile development" sharing the head noun, "Machine-Deep
+Learning"); else a near-identical spelling of a curated alias, word by word (a typo, a plural,
+spacing), never a shared generic word ("Graphic Design" is not "API design"). A word that matches
+nothing becomes a new skill named as the member wrote it: when unsure, the member's own word wins.
+Resolution is a pure function of the word and the alias table, so it can be re-run over everything
+at any time; merges are remembered as aliases, so they survive re-runs and apply to future imports.
+The member's own word is never changed (applicant_skills.raw): a compound is several rows with the
+same raw word, one per skill.
 """
 
 from __future__ import annotations
@@ -21,21 +25,35 @@ from importlib import resources
 
 import duckdb
 import pandas as pd
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from lib.errors import InvalidInput, NotFound
 from lib.storage import backup, db
 
-# Chosen with tests/unit/test_skill_spellings.py: the most conservative of the thresholds with the
-# highest accuracy over the real spellings there (76-80 tie; 82 loses "kafak", 84 "Pyhton").
-FUZZY_THRESHOLD = 80
-FUZZY_MIN_LENGTH = 5
+# The shortest word in which a typo is tolerated: below it one letter is another word ("CS", "CSS").
+FUZZY_MIN_LENGTH = 4
+# rapidfuzz ratio that preselects likely duplicates; look_alike() then decides.
 DUPLICATE_THRESHOLD = 80
+# A skill word as the importer cuts a cell: separators outside parentheses end it, a parenthesised
+# group (even one left open) stays inside it. RE2-compatible, so DuckDB's regexp_extract_all can use it.
+SKILL_WORD = r"(?:[^,;\n\r()]|\([^)\n\r]*\)?|\))+"
+# Words that name a field rather than a skill: sharing one is no evidence of the same skill, and a
+# compound's unknown part made only of these is dropped rather than kept as a skill.
+GENERIC_WORDS = frozenset(
+    "development dev developer design designer engineering engineer programming management architecture "
+    "language languages framework frameworks tools tooling technologies technology systems software stuff "
+    "things basics skills general various misc other others etc all some hunting side the of in for with".split()
+)
 _FILLER = re.compile(
     r"\b(programming|language|lang|development|dev|basics|basic|advanced|intermediate|beginner|"
     r"fundamentals|intro to|introduction to|the|framework|skills|experience with|experience)\b"
 )
-_DECORATION = re.compile(r"\(([^)]*)\)")
+_GROUP = re.compile(r"\(([^()]*)(?:\)|$)")
+_SEPARATOR = re.compile(r"\s*(?:/|\\|&|\||;|,)\s*|\s+(?:and|or|\+)\s+", re.IGNORECASE)
+_HYPHEN_PAIR = re.compile(r"^(\w+)-(\w+)\s+(\w.*)$")
+_VERSION = re.compile(r"(?<=[^\W\d_]|[+#])\s*v?\d+(?:\.\d+)*x?$", re.IGNORECASE)
+_TRIM = " \t-*•·–:"
 
 
 @dataclass(frozen=True)
@@ -74,6 +92,7 @@ def ensure_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
     db.register(con, "_vocab_aliases", aliases)
     try:
         with db.transaction(con):
+            _retire_dropped_skills(con)
             con.execute(
                 "INSERT INTO skills (name, category, source, created_at) "
                 "SELECT name, category, 'vocabulary', ? FROM _vocab "
@@ -93,24 +112,17 @@ def ensure_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def normalise(con: duckdb.DuckDBPyConnection, *, everything: bool = False) -> int:
-    """Give skill words a canonical skill (only unresolved ones, or all); call inside a transaction."""
+    """Give skill words their canonical skills (only unresolved ones, or all); call inside a transaction."""
     where = "" if everything else "WHERE skill_id IS NULL"
     words = [w for (w,) in con.execute(f"SELECT DISTINCT raw FROM applicant_skills {where}").fetchall()]
     if not words:
         return 0
     resolver = Resolver.from_db(con)
-    mapping = {word: resolver.resolve(word) for word in words}
-    new = sorted({w for w, s in mapping.items() if s is None}, key=lambda w: (fold(w) or w.lower(), w))
-    created = _create_member_skills(con, new)
-    frame = pd.DataFrame({"raw": words, "skill_id": [mapping[w] or created[_key(w)] for w in words]})
-    db.register(con, "_skill_map", frame)
-    try:
-        con.execute(
-            "UPDATE applicant_skills SET skill_id = m.skill_id FROM _skill_map m "
-            "WHERE applicant_skills.raw = m.raw AND applicant_skills.skill_id IS DISTINCT FROM m.skill_id"
-        )
-    finally:
-        db.unregister(con, "_skill_map")
+    found = {word: resolver.resolve_all(word) for word in words}
+    new = {p for parts in found.values() for p in parts if isinstance(p, str)}
+    created = _create_member_skills(con, sorted(new, key=lambda w: (fold(w) or w.lower(), w)))
+    pairs = [(w, p if isinstance(p, int) else created[_key(p)]) for w, parts in found.items() for p in parts]
+    _store_skill_ids(con, pd.DataFrame(pairs, columns=["raw", "skill_id"]).drop_duplicates(), where)
     return len(words)
 
 
@@ -123,40 +135,141 @@ def renormalise(con: duckdb.DuckDBPyConnection, *, moderator: str = "local") -> 
 
 
 class Resolver:
-    """Maps a member's word to a skill id using the alias table and the curated aliases."""
+    """Maps a member's word to skill ids using the alias table and the curated aliases."""
 
-    def __init__(self, aliases: dict[str, int], curated: dict[str, int], *, threshold: float = FUZZY_THRESHOLD) -> None:
+    def __init__(self, aliases: dict[str, int], spellings: list[tuple[str, int, bool]]) -> None:
+        """`aliases`: folded key -> skill id; `spellings`: (alias as written, skill id, curated?)."""
         self.aliases = aliases
-        self.threshold = threshold
-        self._curated_keys = [k for k in curated if len(k) >= FUZZY_MIN_LENGTH - 1]
-        self._curated = curated
+        loose: dict[str, int | None] = {}
+        self._fuzzy: dict[str, tuple[list[str], set[int]]] = {}
+        for text, skill_id, curated in spellings:
+            words = _words(text)
+            key = "".join(words)
+            loose[key] = skill_id if loose.get(key, skill_id) == skill_id else None
+            if curated and len(key) >= FUZZY_MIN_LENGTH:
+                self._fuzzy.setdefault(key, (words, set()))[1].add(skill_id)
+        self._loose = {k: v for k, v in loose.items() if v is not None}
+        self._fuzzy_keys = list(self._fuzzy)
 
     @classmethod
     def from_db(cls, con: duckdb.DuckDBPyConnection) -> Resolver:
         """The resolver for the database's current alias table."""
-        rows = con.execute("SELECT alias_key, skill_id, source FROM skill_aliases").fetchall()
-        return cls({k: s for k, s, _ in rows}, {k: s for k, s, src in rows if src == "vocabulary"})
+        rows = con.execute("SELECT alias_key, skill_id, alias, source FROM skill_aliases").fetchall()
+        return cls({k: s for k, s, _, _ in rows}, [(a, s, src == "vocabulary") for _, s, a, src in rows])
 
     @classmethod
-    def from_vocabulary(cls, vocabulary: Vocabulary, *, threshold: float = FUZZY_THRESHOLD) -> Resolver:
+    def from_vocabulary(cls, vocabulary: Vocabulary) -> Resolver:
         """A resolver over the shipped vocabulary alone (skill ids are the entries' positions)."""
-        keys = {}
+        keys: dict[str, int] = {}
+        spellings = []
         for index, (name, _, aliases) in enumerate(vocabulary.entries):
             for alias in [name, *aliases]:
                 keys.setdefault(fold(alias), index)
-        return cls(keys, keys, threshold=threshold)
+                spellings.append((alias, index, True))
+        return cls(keys, spellings)
 
     def resolve(self, word: str) -> int | None:
-        """The skill id for a word, or None when it is a new skill."""
-        for candidate in _candidates(word):
-            if candidate in self.aliases:
-                return self.aliases[candidate]
-        key = fold(word)
-        if len(key) >= FUZZY_MIN_LENGTH and self._curated_keys:
-            found = process.extractOne(key, self._curated_keys, scorer=fuzz.ratio, score_cutoff=self.threshold)
-            if found:
-                return self._curated[found[0]]
-        return None
+        """The first known skill id a word names, or None when it names no known skill."""
+        return next((p for p in self.resolve_all(word) if isinstance(p, int)), None)
+
+    def resolve_all(self, word: str) -> list[int | str]:
+        """Every skill a word names: known skill ids, and names of new skills (the member's words)."""
+        text = _clean(word)
+        if not text:
+            return [word.strip() or word]
+        known = self._exact(text)
+        if known is not None:
+            return [known]
+        for split in (self._grouped, self._coordinated):
+            parts = split(text)
+            if parts:
+                return parts
+        found = self._fuzzy_match(text)
+        return [found if found is not None else text]
+
+    def _exact(self, text: str) -> int | None:
+        keys = (lambda: _key(text), lambda: fold(_VERSION.sub("", text)), lambda: fold(_FILLER.sub(" ", text.lower())))
+        for key in (k() for k in keys):
+            if key in self.aliases:
+                return self.aliases[key]
+        return self._loose.get("".join(_words(text)))
+
+    def _grouped(self, text: str) -> list[int | str] | None:
+        # "Backend (PHP, NodeJS, Go)": the head and each known item; unknown items are qualifiers.
+        groups = _GROUP.findall(text)
+        if not groups:
+            return None
+        head = _clean(_GROUP.sub(" ", text))
+        found: list[int | str] = [p for p in self.resolve_all(head) if _substantial(p)] if head else []
+        for item in (i for g in groups for i in _SEPARATOR.split(g) if _clean(i)):
+            item = _clean(item)
+            shared = [self._exact(f"{head} {item}"), self._exact(f"{item} {head}")] if head else []
+            known = next((k for k in shared if k is not None), None)
+            known = known if known is not None else self._single(item)
+            if known is not None:
+                found.append(known)
+        return _unique(found) if any(isinstance(p, int) for p in found) else None
+
+    def _coordinated(self, text: str) -> list[int | str] | None:
+        pair = _HYPHEN_PAIR.match(text)
+        if pair:
+            both = [self._exact(f"{pair[1]} {pair[3]}"), self._exact(f"{pair[2]} {pair[3]}")]
+            if None not in both:
+                return _unique(both)
+        parts = [p for p in (_clean(p) for p in _SEPARATOR.split(text)) if p]
+        if len(parts) < 2 or all(len(fold(p)) <= 1 for p in parts):
+            return None  # "I/O", "R&D": letters, not skills
+        found: list[int | str] = []
+        for part in parts:
+            known = self._exact(part)
+            known = known if known is not None else self._shared(part, parts)
+            found += [known] if known is not None else [p for p in self.resolve_all(part) if _substantial(p)]
+        return _unique(found) if any(isinstance(p, int) for p in found) else None
+
+    def _shared(self, part: str, parts: list[str]) -> int | None:
+        # "Web and Mobile development": a one-word part borrows the last part's head noun;
+        # "Data engineering/science": it borrows the first part's modifier.
+        if " " in part:
+            return None
+        first, last = parts[0].split(), parts[-1].split()
+        tries = [f"{part} {last[-1]}"] if len(last) > 1 else []
+        tries += [" ".join([*first[:-1], part])] if len(first) > 1 else []
+        return next((k for k in map(self._exact, tries) if k is not None), None)
+
+    def _single(self, text: str) -> int | None:
+        known = self._exact(text)
+        return known if known is not None else self._fuzzy_match(text)
+
+    def _fuzzy_match(self, text: str) -> int | None:
+        words = _words(text)
+        key = "".join(words)
+        if len(key) < FUZZY_MIN_LENGTH or not self._fuzzy_keys:
+            return None
+        near = process.extract(key, self._fuzzy_keys, scorer=OSA.distance, score_cutoff=3, limit=8)
+        found = {i for k, _, _ in near if near_identical(words, self._fuzzy[k][0]) for i in self._fuzzy[k][1]}
+        return found.pop() if len(found) == 1 else None  # two skills equally near: unsure, keep the word
+
+
+def near_identical(a: list[str], b: list[str]) -> bool:
+    """Whether two phrases (as _words) are one spelling: typos, plurals, spacing; never another word."""
+    if "".join(a) == "".join(b):
+        return True
+    if len(a) == len(b):
+        differing = [(x, y) for x, y in zip(a, b) if x != y]
+        return len(differing) <= max(1, len(a) // 2) and all(_same_word(x, y) for x, y in differing)
+    if abs(len(a) - len(b)) == 1:  # spacing differs too: "Type Scirpt"
+        x, y = "".join(a), "".join(b)
+        return min(len(x), len(y)) >= 8 and _same_word(x, y) and OSA.distance(x, y) <= 1
+    return False
+
+
+def look_alike(a: str, b: str) -> bool:
+    """Whether two skill names are worth proposing as one: one spelling, or one adds a word to a longer name."""
+    x, y = _words(a), _words(b)
+    if near_identical(x, y):
+        return True
+    short, long = sorted((x, y), key=len)
+    return len(short) >= 2 and len(long) == len(short) + 1 and short in (long[1:], long[:-1])
 
 
 def find_skill(con: duckdb.DuckDBPyConnection, name: str) -> tuple[int, str]:
@@ -258,16 +371,44 @@ def skill_words(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def _candidates(word: str) -> list[str]:
-    text = unicodedata.normalize("NFKC", word).strip()
-    found = [_key(text)]
-    decorations = _DECORATION.findall(text)
-    if decorations:
-        found.append(fold(_DECORATION.sub(" ", text)))
-        found += [fold(d) for d in decorations]
-    plain = _FILLER.sub(" ", _DECORATION.sub(" ", text).lower())
-    found.append(fold(plain))
-    return [c for c in found if c]
+def _clean(word: str) -> str:
+    # Spaces collapsed; a parenthesis the importer's cut left unbalanced is closed or dropped.
+    text = " ".join(unicodedata.normalize("NFKC", word).split()).strip(_TRIM)
+    if text.count(")") > text.count("("):
+        text = text.replace(")", " ")
+    text = text.strip(_TRIM).rstrip("(").strip(_TRIM)
+    if text.count("(") > text.count(")"):
+        text += ")"
+    return " ".join(text.split())
+
+
+def _words(text: str) -> list[str]:
+    # Case, accents and punctuation folded; '#' and '+' kept as words so C, C# and C++ stay apart.
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return re.findall(r"[^\W_]+", plain.lower().replace("#", "sharp").replace("+", "plus"))
+
+
+def _same_word(x: str, y: str) -> bool:
+    """Whether x and y (x != y) are one word misspelt or pluralised; short words must match exactly."""
+    short, long = sorted((x, y), key=len)
+    if len(short) < FUZZY_MIN_LENGTH or x[0] != y[0] or re.findall(r"\d+", x) != re.findall(r"\d+", y):
+        return False
+    if long in (short + "s", short + "es", short[:-1] + "ies"):
+        return len(short) >= 5  # "Databases" is Database, "Darts" is not Dart
+    distance = OSA.distance(x, y)
+    if len(short) <= 5:  # one letter added, dropped or swapped; a changed letter is another word
+        return distance == 1 and (len(x) != len(y) or sorted(x) == sorted(y))
+    return distance <= (2 if len(short) >= 10 else 1)
+
+
+def _substantial(part: int | str) -> bool:
+    return isinstance(part, int) or (
+        len(fold(part)) > 1 and not set(w.lower() for w in re.findall(r"\w+", part)) <= GENERIC_WORDS
+    )
+
+
+def _unique(parts: list[int | str]) -> list[int | str]:
+    return list(dict.fromkeys(parts))
 
 
 def _key(word: str) -> str:
@@ -287,6 +428,40 @@ def _create_member_skills(con: duckdb.DuckDBPyConnection, words: list[str]) -> d
         ).fetchone()[0]
         con.execute("INSERT INTO skill_aliases VALUES (?, ?, ?, 'member')", [key, created[key], word.strip()])
     return created
+
+
+def _retire_dropped_skills(con: duckdb.DuckDBPyConnection) -> None:
+    # A shipped skill the vocabulary no longer has (C/C++ became the compound of C and C++) loses its
+    # shipped aliases, leaves the skill lists once unused, and its members' words are resolved again.
+    con.execute(
+        "DELETE FROM skill_aliases WHERE source = 'vocabulary' "
+        "AND alias_key NOT IN (SELECT alias_key FROM _vocab_aliases)"
+    )
+    retired = (
+        "SELECT id FROM skills WHERE source = 'vocabulary' AND merged_into IS NULL "
+        "AND id NOT IN (SELECT skill_id FROM skill_aliases)"
+    )
+    con.execute(f"UPDATE applicant_skills SET skill_id = NULL WHERE skill_id IN ({retired})")
+    con.execute(f"UPDATE skills SET source = 'retired' WHERE id IN ({retired})")
+
+
+def _store_skill_ids(con: duckdb.DuckDBPyConnection, mapping: pd.DataFrame, where: str) -> None:
+    # One row per (word, skill): a compound's word is stored once for each skill it names.
+    db.register(con, "_skill_map", mapping)
+    try:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _skill_words AS "
+            f"SELECT DISTINCT applicant_id, kind, position, raw FROM applicant_skills {where}"
+        )
+        con.execute(f"DELETE FROM applicant_skills {where}")
+        con.execute(
+            "INSERT INTO applicant_skills (applicant_id, kind, position, raw, skill_id) "
+            "SELECT w.applicant_id, w.kind, w.position, w.raw, m.skill_id FROM _skill_words w JOIN _skill_map m "
+            "USING (raw) ORDER BY w.applicant_id, w.kind, w.position, m.skill_id"
+        )
+        con.execute("DROP TABLE _skill_words")
+    finally:
+        db.unregister(con, "_skill_map")
 
 
 def _unresolved(con: duckdb.DuckDBPyConnection) -> bool:

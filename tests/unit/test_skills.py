@@ -4,6 +4,7 @@ from lib.errors import InvalidInput, NotFound
 from lib.insight import coverage
 from lib.intake import importer, skills
 from lib.members import applicants
+from lib.storage import db
 from tests.conftest import make_csv, table_snapshot
 
 HEADER = ["Email", "Name", "Skills you can offer", "What would you like to learn?"]
@@ -146,3 +147,19 @@ def test_skill_summary_lists_aliases_and_counts(con):
     _load(con, [["a@x.org", "Ann", "k8s", "Go"]])
     summary = coverage.skill_summary(con).set_index("skill")
     assert summary.loc["Kubernetes", "offered"] == 1 and "k8s" in list(summary.loc["Kubernetes", "aliases"])
+
+
+def test_a_skill_dropped_from_the_vocabulary_gives_its_words_to_the_parts(con):
+    now = con.execute("SELECT now()::TIMESTAMP").fetchone()[0]
+    old = con.execute(
+        "INSERT INTO skills (name, category, source, created_at) VALUES ('C/C++', 'language', 'vocabulary', ?) "
+        "RETURNING id",
+        [now],
+    ).fetchone()[0]
+    con.execute("INSERT INTO skill_aliases VALUES ('ccplusplus', ?, 'C/C++', 'vocabulary')", [old])
+    _load(con, [["a@x.org", "Ann", "C/C++", "Go"]])
+    assert _canonical(con, "a@x.org") == ["C/C++"]
+    db.set_setting(con, "vocabulary_sha256", "an older vocabulary")
+    skills.ensure_vocabulary(con)
+    assert sorted(_canonical(con, "a@x.org")) == ["C", "C++"]
+    assert "C/C++" not in set(coverage.skill_summary(con)["skill"])
