@@ -24,6 +24,7 @@ import re
 import shutil
 import stat
 import tempfile
+import threading
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -41,10 +42,13 @@ MAX_BACKUP_BYTES = 100 * 1024 * 1024  # uncompressed; a 20,000-member community 
 MAX_BACKUP_FILES = 64
 IGNORED_FILES = {"schema.sql", "load.sql"}  # written by older releases' EXPORT DATABASE; never read
 _PARTIAL = ".partial-"
+_WRITING: set[Path] = set()
+_WRITING_LOCK = threading.Lock()
 
 
 def snapshot_folder(db_file: Path) -> Path:
     """Where automatic snapshots of this database live."""
+    db_file = Path(db_file).resolve()
     return db_file.with_name(db_file.name + ".snapshots")
 
 
@@ -66,7 +70,9 @@ def backup(con: duckdb.DuckDBPyConnection, folder: Path, *, reason: str = "backu
         (folder / MARKER).write_text(json.dumps(marker), encoding="utf-8")
     except (duckdb.Error, pa.ArrowException, OSError) as exc:
         shutil.rmtree(folder, ignore_errors=True)
-        raise MentoringError(f"The backup could not be written to {folder}: {exc}") from exc
+        raise MentoringError(
+            f"The backup could not be written to {folder} ({exc}); check the disk and try again."
+        ) from exc
     return folder
 
 
@@ -74,9 +80,16 @@ def snapshot(con: duckdb.DuckDBPyConnection, db_file: Path, reason: str) -> Path
     """An automatic snapshot before a risky change; only the newest KEEP_SNAPSHOTS are kept."""
     root = snapshot_folder(Path(db_file))
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    partial = backup(con, root / f"{_PARTIAL}{stamp}-{reason}", reason=reason)
-    made = root / f"{stamp}-{reason}"
-    os.replace(partial, made)
+    partial = root / f"{_PARTIAL}{stamp}-{reason}"
+    with _WRITING_LOCK:
+        _WRITING.add(partial)
+    try:
+        backup(con, partial, reason=reason)
+        made = root / f"{stamp}-{reason}"
+        os.replace(partial, made)
+    finally:
+        with _WRITING_LOCK:
+            _WRITING.discard(partial)
     prune_snapshots(db_file)
     return made
 
@@ -87,7 +100,11 @@ def prune_snapshots(db_file: Path) -> None:
     if not root.exists():
         return
     complete = []
+    with _WRITING_LOCK:
+        writing = set(_WRITING)  # snapshots other threads of this process are writing right now
     for folder in sorted(root.iterdir()):
+        if folder in writing:
+            continue
         if folder.name.startswith(_PARTIAL) or not (folder / MARKER).exists():
             shutil.rmtree(folder, ignore_errors=True)
         else:
