@@ -6,7 +6,6 @@ Plain Python (no Streamlit) so the rules are unit-tested; lib/ui.py applies them
 from __future__ import annotations
 
 import ipaddress
-import os
 import threading
 import time
 from collections.abc import Mapping
@@ -14,11 +13,10 @@ from collections.abc import Mapping
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-ENV_HASH = "MENTORING_PASSWORD_HASH"
-SECRET_KEY = "moderator_password_hash"
+from lib import config
+
 FREE_ATTEMPTS = 3
 MAX_WAIT_SECONDS = 300
-IDLE_MINUTES = 30
 _hasher = PasswordHasher()
 _DUMMY = _hasher.hash("timing equaliser for unknown moderator names")
 
@@ -40,22 +38,15 @@ def verify_password(stored_hash: str, password: str) -> bool:
 
 def configured_hash(secrets: Mapping | None = None, environ: Mapping | None = None) -> str | None:
     """The moderator password hash: $MENTORING_PASSWORD_HASH first, else secrets.toml's entry."""
-    environ = os.environ if environ is None else environ
-    value = environ.get(ENV_HASH) or (secrets or {}).get(SECRET_KEY)
-    return value.strip() if value and value.strip() else None
+    return config.load(secrets or {}, environ).password_hash
 
 
-def accounts(secrets: Mapping | None = None, environ: Mapping | None = None) -> dict[str, str]:
+def accounts(configuration: config.Config) -> dict[str, str]:
     """Moderator name -> password hash: secrets.toml's [moderators] table, plus the single legacy hash
     ($MENTORING_PASSWORD_HASH or moderator_password_hash) as the account "moderator"."""
-    found = {
-        str(k).strip().lower(): str(v).strip()
-        for k, v in dict((secrets or {}).get("moderators", {}) or {}).items()
-        if str(v).strip()
-    }
-    single = configured_hash(secrets, environ)
-    if single:
-        found.setdefault("moderator", single)
+    found = {k.strip().lower(): v.strip() for k, v in configuration.moderators.items() if v.strip()}
+    if configuration.password_hash:
+        found.setdefault("moderator", configuration.password_hash)
     return found
 
 

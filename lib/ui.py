@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from lib import auth, demo, startup
+from lib import auth, config, demo, startup
 from lib.errors import MentoringError
 from lib.insight import charts
 from lib.intake import importer
@@ -252,16 +252,16 @@ def _throttle() -> auth.Throttle:
 
 
 def _gate() -> str:
-    secrets = _secrets()
-    table = auth.accounts(secrets)
-    allowed = list(secrets.get("allowed_moderator_emails", []) or [])
+    configuration = _config()
+    table = auth.accounts(configuration)
+    allowed = configuration.allowed_moderator_emails
     if not table and not allowed:
         if auth.is_loopback(st.get_option("server.address")):
             return "local"
         _explain_password_needed()
         st.stop()
     now = time.time()
-    idle = float(secrets.get("session_idle_minutes", auth.IDLE_MINUTES))
+    idle = configuration.session_idle_minutes
     if st.session_state.get("auth.user") and auth.expired(st.session_state.get("auth.seen"), now, idle):
         st.session_state.pop("auth.user", None)
         st.session_state["auth.expired"] = True
@@ -269,7 +269,7 @@ def _gate() -> str:
     identity = st.session_state.get("auth.user") or auth.oidc_moderator(_user(), allowed)
     if identity:
         return identity
-    _login_form(table, bool(allowed) and "auth" in secrets)
+    _login_form(table, bool(allowed) and configuration.identity_provider is not None)
     st.stop()
 
 
@@ -354,11 +354,13 @@ def _sidebar(page: Page) -> None:
         st.caption(f"Database: `{page.path}`")
 
 
-def _secrets() -> dict:
+def _config() -> config.Config:
+    # Streamlit reads secrets.toml itself (and AppTest sets at.secrets), so lib.config gets st.secrets.
     try:
-        return dict(st.secrets)
+        secrets = dict(st.secrets)
     except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
-        return {}
+        secrets = {}
+    return config.load(secrets)
 
 
 def _session_id() -> str:

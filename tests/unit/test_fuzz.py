@@ -11,8 +11,7 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib import __main__ as cli
-from lib import startup
+from lib import cli, startup
 from lib.errors import MentoringError
 from lib.intake import importer, skills
 from lib.intake.csvfile import parse_csv_bytes

@@ -1,0 +1,52 @@
+"""Command line: `python -m lib [--db PATH] COMMAND`, thin over the same lib functions as the pages.
+
+One module per command group adds its sub-commands (`register`); this module assembles the parser from
+them, in the order `--help` lists the commands, and runs the chosen one.
+
+Exit codes: 0 done; 2 refused or failed, with one sentence on stderr and nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import duckdb
+
+from lib import config, startup
+from lib.cli import data, matching, members, pairs, passwords, skills
+from lib.cli.common import database_path, fail
+from lib.errors import MentoringError
+
+GROUPS = (members, skills, matching, pairs, data, passwords)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; return the process exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        if not args.database:
+            return args.run(args)
+        con = startup.open_database(database_path(args))
+        try:
+            return args.run(con, args)
+        finally:
+            con.close()
+    except MentoringError as exc:
+        return fail(str(exc))
+    except duckdb.Error as exc:
+        return fail(f"The database refused the change and nothing was written: {exc}")
+    except OSError as exc:
+        return fail(f"Cannot read or write {exc.filename or 'a file'}: {exc.strerror}.")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line: the --db option and every group's sub-commands."""
+    parser = argparse.ArgumentParser(prog="python -m lib", description="Peer-mentoring moderator's tools.")
+    parser.add_argument(
+        "--db", type=Path, default=None, help=f"database file (default ${config.DB_ENV} or {config.DEFAULT_DB})"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    for group in GROUPS:
+        group.register(sub)
+    return parser

@@ -1,0 +1,97 @@
+"""Matching: suggesting partners or a whole round, confirming a pair, and who is kept out of suggestions."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from lib.cli.common import MODERATOR, command, date_arg
+from lib.matching import rounds
+from lib.pair_life import pairs
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add suggest, confirm, pause and never-pair."""
+    p = command(sub, "suggest", _suggest, about="suggest partners for one member, or a whole round")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--member", metavar="EMAIL")
+    which.add_argument("--round", action="store_true")
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--json", action="store_true")
+
+    p = command(sub, "confirm", _confirm, about="confirm a pair (state 'proposed')")
+    p.add_argument("email_a")
+    p.add_argument("email_b")
+    p.add_argument("--json", action="store_true")
+
+    p = command(sub, "pause", _pause, about="keep a member out of suggestions until a date")
+    p.add_argument("email")
+    p.add_argument("--until", required=True, type=date_arg, help="YYYY-MM-DD")
+    p.add_argument("--note")
+
+    p = command(sub, "never-pair", _never_pair, about="never suggest two members to each other")
+    p.add_argument("email_a")
+    p.add_argument("email_b")
+
+
+def _suggest(con, args) -> int:
+    if args.round:
+        out = _round_json(rounds.suggest_round(con))
+        lines = [f"{p['score']:5.1f}  {p['a']} + {p['b']}: {'; '.join(p['reasons'])}" for p in out["pairs"]]
+        lines += [f"  --   {u['email']}: {u['reason']}" for u in out["unmatched"]]
+    else:
+        out = _partners_json(rounds.suggest_partners(con, args.member, limit=args.limit))
+        lines = [f"{p['score']:5.1f}  {p['partner']}: {'; '.join(p['reasons'])}" for p in out]
+    print(json.dumps(out, ensure_ascii=False) if args.json else "\n".join(lines))
+    return 0
+
+
+def _round_json(found: rounds.Round) -> dict:
+    return {
+        "pairs": [
+            {
+                "a": p.a_email,
+                "b": p.b_email,
+                "a_teaches_b": list(p.a_teaches_b),
+                "b_teaches_a": list(p.b_teaches_a),
+                "score": float(p.score),
+                "reasons": list(p.reasons),
+            }
+            for p in found.pairs.itertuples()
+        ],
+        "unmatched": [{"email": u.email, "reason": u.reason} for u in found.unmatched.itertuples()],
+    }
+
+
+def _partners_json(found) -> list[dict]:
+    return [
+        {
+            "partner": p.b_email,
+            "score": float(p.score),
+            "a_teaches_b": list(p.a_teaches_b),
+            "b_teaches_a": list(p.b_teaches_a),
+            "reasons": list(p.reasons),
+        }
+        for p in found.itertuples()
+    ]
+
+
+def _confirm(con, args) -> int:
+    made = pairs.confirm_pair(con, args.email_a, args.email_b, moderator=MODERATOR)
+    if args.json:
+        print(json.dumps({k: made[k] for k in ("id", "a", "b", "state", "score", "a_teaches_b", "b_teaches_a")}))
+    else:
+        print(f"Pairing {made['id']}: {made['a_name']} and {made['b_name']} (proposed).")
+    return 0
+
+
+def _pause(con, args) -> int:
+    pairs.pause_member(con, args.email, args.until, note=args.note, moderator=MODERATOR)
+    print(f"Paused {args.email} until {args.until:%d %b %Y}.")
+    return 0
+
+
+def _never_pair(con, args) -> int:
+    pairs.mark_never_pair(con, args.email_a, args.email_b, moderator=MODERATOR)
+    print(f"{args.email_a} and {args.email_b} will never be suggested to each other.")
+    return 0

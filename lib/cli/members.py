@@ -1,0 +1,88 @@
+"""Members: importing applications, listing applicants, moving them between stages, the demo community."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from lib import demo
+from lib.cli.common import MODERATOR, command, optional
+from lib.intake import importer
+from lib.members import applicants
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add import, applicants, set-status and demo."""
+    p = command(sub, "import", _import, about="import a CSV export of applications")
+    p.add_argument("file", type=Path)
+    p.add_argument("--status", default="applied", choices=importer.STAGES, help="stage for new applicants")
+    p.add_argument("--json", action="store_true")
+
+    p = command(sub, "applicants", _applicants, about="list applicants")
+    p.add_argument("--status", choices=importer.STAGES)
+    p.add_argument("--json", action="store_true")
+
+    p = command(sub, "set-status", _set_status, about="move applicants to a stage")
+    p.add_argument("--to", required=True, choices=importer.STAGES)
+    p.add_argument("--reason")
+    p.add_argument("emails", nargs="+")
+
+    p = command(sub, "demo", _demo, about="load the demo community (replacing earlier demo data)")
+    p.add_argument("--remove", action="store_true", help="remove the demo data instead")
+
+
+def _import(con, args) -> int:
+    data = args.file.read_bytes()
+    result = importer.import_applications(con, data, filename=args.file.name, status=args.status, moderator=MODERATOR)
+    if args.json:
+        print(json.dumps(result.as_json()))
+    else:
+        print(
+            f"{args.file.name}: {result.inserted} inserted, {result.updated} updated, {result.unchanged} unchanged, "
+            f"{result.skipped} skipped, {len(result.rejected)} rejected."
+        )
+        for row in result.rejected:
+            print(f"  row {row['row']}: {row['reason']}")
+    return 0
+
+
+def _applicants(con, args) -> int:
+    table = applicants.list_applicants(con, status=args.status)
+    if args.json:
+        print(json.dumps([_applicant_json(r) for r in table.itertuples()], ensure_ascii=False))
+    else:
+        for r in table.itertuples():
+            print(f"{r.status:<12} {r.email:<40} {r.name}")
+    return 0
+
+
+def _applicant_json(r) -> dict:
+    return {
+        "email": r.email,
+        "name": r.name,
+        "status": r.status,
+        "linkedin": optional(r.linkedin),
+        "github": optional(r.github),
+        "timezone": optional(r.timezone),
+        "experience_years": optional(r.experience_years),
+        "offers": list(r.offers),
+        "wants": list(r.wants),
+        "offers_canonical": list(r.offers_canonical),
+        "wants_canonical": list(r.wants_canonical),
+        "applied_at": r.applied_at.isoformat(),
+    }
+
+
+def _set_status(con, args) -> int:
+    moved = applicants.set_status(con, args.emails, args.to, reason=args.reason, moderator=MODERATOR)
+    print(f"Moved {moved} applicants to {args.to}.")
+    return 0
+
+
+def _demo(con, args) -> int:
+    if args.remove:
+        print(f"Removed {demo.remove_demo(con, moderator=MODERATOR)} demo applicants.")
+    else:
+        print(f"Loaded {demo.load_demo(con, moderator=MODERATOR)} demo applicants (marked as demo data).")
+    return 0

@@ -1,0 +1,106 @@
+"""Pairs: listing pairings, moving them on, endings and withdrawals, and the drop-out report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from lib.cli.common import MODERATOR, command, date_arg, iso_day, optional
+from lib.insight import analytics
+from lib.pair_life import lifecycle, pairs
+
+# --left-service names who left the service with the ending: member a, member b or both.
+LEFT_SERVICE = {"a": ["a"], "b": ["b"], "both": ["a", "b"], None: []}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add pairs, advance, end-pair, withdraw and report."""
+    p = command(sub, "pairs", _pairs, about="list pairings")
+    p.add_argument("--state", choices=lifecycle.STATES)
+    p.add_argument("--json", action="store_true")
+
+    p = command(sub, "advance", _advance, about="move a pairing to trial or active")
+    p.add_argument("pairing_id", type=int, metavar="PAIR_ID")
+    p.add_argument("--to", required=True, choices=["trial", "active"])
+
+    p = command(sub, "end-pair", _end_pair, about="record a drop-out or ending")
+    p.add_argument("pairing_id", type=int, metavar="PAIR_ID")
+    p.add_argument("--by", required=True, choices=lifecycle.ENDED_BY)
+    p.add_argument("--reason", required=True)
+    p.add_argument("--feedback")
+    p.add_argument("--date", type=date_arg, help="YYYY-MM-DD (default today)")
+    p.add_argument("--left-service", choices=["a", "b", "both"])
+
+    p = command(sub, "withdraw", _withdraw, about="a member leaves the service without being in a pair")
+    p.add_argument("email")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--feedback")
+
+    p = command(sub, "report", _report, about="reports: dropouts")
+    p.add_argument("what", choices=["dropouts"])
+    p.add_argument("--from", dest="start", type=date_arg, help="YYYY-MM-DD")
+    p.add_argument("--to", dest="end", type=date_arg, help="YYYY-MM-DD")
+    p.add_argument("--json", action="store_true")
+
+
+def _pairs(con, args) -> int:
+    records = [_pairing_json(r) for r in pairs.list_pairings(con, state=args.state).itertuples()]
+    if args.json:
+        print(json.dumps(records, ensure_ascii=False))
+    else:
+        for r in records:
+            print(f"{r['id']:>5} {r['state']:<9} {r['a']} + {r['b']} since {r['started']}")
+    return 0
+
+
+def _pairing_json(r) -> dict:
+    return {
+        "id": int(r.id),
+        "a": r.a,
+        "b": r.b,
+        "state": r.state,
+        "started": iso_day(r.started_on),
+        "ended": iso_day(r.ended_on),
+        "ended_by": optional(r.ended_by),
+        "reason": optional(r.reason),
+        "feedback": optional(r.feedback),
+    }
+
+
+def _advance(con, args) -> int:
+    lifecycle.advance(con, args.pairing_id, args.to, moderator=MODERATOR)
+    print(f"Pairing {args.pairing_id} is now {args.to}.")
+    return 0
+
+
+def _end_pair(con, args) -> int:
+    lifecycle.end_pairing(
+        con,
+        args.pairing_id,
+        by=args.by,
+        reason=args.reason,
+        feedback=args.feedback,
+        on=args.date,
+        left_service=LEFT_SERVICE[args.left_service],
+        moderator=MODERATOR,
+    )
+    print(f"Pairing {args.pairing_id} ended ({args.reason}).")
+    return 0
+
+
+def _withdraw(con, args) -> int:
+    lifecycle.withdraw(con, args.email, reason=args.reason, feedback=args.feedback, moderator=MODERATOR)
+    print(f"{args.email} has withdrawn from the service.")
+    return 0
+
+
+def _report(con, args) -> int:
+    report = analytics.dropout_report(con, start=args.start, end=args.end)
+    if args.json:
+        print(json.dumps(report))
+        return 0
+    median = "no median yet" if report["median_weeks"] is None else f"median {report['median_weeks']:.1f} weeks"
+    print(f"{report['pairs']} pairs, {report['ended']} ended, {report['active']} active; {median}.")
+    for r in report["reasons"]:
+        print(f"  {r['reason']:<32} {r['count']:>5}  {r['share']:.0%}")
+    return 0

@@ -1,0 +1,110 @@
+"""Configuration for the dashboard and the command line, read in one place.
+
+Each setting is taken from the first of these that sets it (an empty or blank value counts as unset):
+
+1. its environment variable, for the settings that have one (`MENTORING_DB`, `MENTORING_PASSWORD_HASH`);
+2. `.streamlit/secrets.toml`, for the settings that have a key there. The command line reads the file
+   under the project; the dashboard passes in Streamlit's `st.secrets` instead (Streamlit reads the same
+   file, and AppTest lets tests set their own);
+3. its default.
+
+SETTINGS lists every setting with its variable, key and default; the README's configuration section
+says the same. This module reads the environment and one TOML file, nothing else (no Streamlit).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lib.errors import MentoringError
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
+DB_ENV = "MENTORING_DB"
+DEFAULT_DB = "data/mentoring.duckdb"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: where it may come from and what it is when nothing sets it."""
+
+    name: str
+    env: str | None
+    secret: str | None
+    default: Any
+    about: str
+
+
+SETTINGS = (
+    Setting("db_path", DB_ENV, None, DEFAULT_DB, "the database file (relative to the working folder)"),
+    Setting(
+        "password_hash",
+        "MENTORING_PASSWORD_HASH",
+        "moderator_password_hash",
+        None,
+        'the single shared password\'s argon2id hash (the account "moderator")',
+    ),
+    Setting("moderators", None, "moderators", {}, "moderator name -> argon2id password hash"),
+    Setting("allowed_moderator_emails", None, "allowed_moderator_emails", [], "who may sign in with Google"),
+    Setting("session_idle_minutes", None, "session_idle_minutes", 30, "sign out after this many idle minutes"),
+    Setting("identity_provider", None, "auth", None, "Streamlit's [auth] section, for sign-in with Google"),
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The settings in effect, each from its environment variable, secrets.toml or default."""
+
+    db_path: Path
+    password_hash: str | None
+    moderators: dict[str, str]
+    allowed_moderator_emails: list[str]
+    session_idle_minutes: float
+    identity_provider: dict | None
+
+
+def load(secrets: Mapping | None = None, environ: Mapping | None = None) -> Config:
+    """The configuration; `secrets` defaults to the project's secrets.toml, `environ` to os.environ."""
+    environ = os.environ if environ is None else environ
+    secrets = read_secrets() if secrets is None else secrets
+    raw = {s.name: _value(s, secrets, environ) for s in SETTINGS}
+    return Config(
+        db_path=Path(raw["db_path"]),
+        password_hash=_text(raw["password_hash"]),
+        moderators={str(k): str(v) for k, v in dict(raw["moderators"]).items()},
+        allowed_moderator_emails=[str(e) for e in raw["allowed_moderator_emails"]],
+        session_idle_minutes=float(raw["session_idle_minutes"]),
+        identity_provider=None if raw["identity_provider"] is None else dict(raw["identity_provider"]),
+    )
+
+
+def read_secrets(path: Path | None = None) -> dict:
+    """A secrets.toml file (the project's by default) as a dict ({} when there is no such file)."""
+    path = SECRETS_FILE if path is None else path
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise MentoringError(f"{path} is not a valid TOML file ({exc}); fix it or move it away.") from exc
+
+
+def _value(setting: Setting, secrets: Mapping, environ: Mapping) -> Any:
+    for source, key in ((environ, setting.env), (secrets, setting.secret)):
+        value = source.get(key) if key else None
+        if not _blank(value):
+            return value
+    return setting.default
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value: Any) -> str | None:
+    return None if _blank(value) else str(value).strip()
