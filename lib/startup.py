@@ -2,7 +2,7 @@
 
 The storage layer only opens and migrates the file; the tasks that need several concerns run here, in
 this order: a snapshot before upgrading an older file, the migrations, the skill vocabulary seed, and
-retention of declined applicants.
+retention of declined applicants (whose erasure then rewrites the file, see lib.members.erasure).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from lib.intake import skills
-from lib.members import privacy
+from lib.members import erasure, privacy
 from lib.storage import backup, db
 
 
@@ -26,5 +26,11 @@ def open_database(path: str | Path | None = None, *, read_only: bool = False) ->
         backup.snapshot_before(con, f"before-upgrade-from-v{current}")
     db.migrate(con)
     skills.ensure_vocabulary(con)
-    privacy.apply_retention(con)
+    erased: list[erasure.Erased] = []
+    if privacy.apply_retention(con, done=erased):
+        # Erased rows must not linger in freed pages: rewrite the file (and its snapshots), then reopen.
+        path = db.file_of(con)
+        con.close()
+        erasure.forget_bytes(path, erased)
+        con = db.connect(path)
     return con

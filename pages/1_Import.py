@@ -59,7 +59,7 @@ if upload is not None:
     else:
         status = st.selectbox(
             "Stage for new applicants",
-            importer.STAGES,
+            importer.MOVABLE,
             key="import.status",
             help="Choose 'accepted' to bring in an existing member list. People already stored keep their stage.",
         )

@@ -64,7 +64,7 @@ def move_form(table) -> list[str]:
     chosen = st.multiselect("Applicants", list(labels), format_func=labels.get, key="applicants.selected")
     to_col, reason_col = st.columns([1, 2])
     to = to_col.selectbox(
-        "Move to", list(stages.STAGE_HELP), key="applicants.to", format_func=lambda s: f"{s}: {stages.STAGE_HELP[s]}"
+        "Move to", list(stages.MOVABLE), key="applicants.to", format_func=lambda s: f"{s}: {stages.STAGE_HELP[s]}"
     )
     reason = reason_col.text_input("Reason (needed when declining)", key="applicants.reason")
     if st.button("Move", key="applicants.move", type="primary", disabled=not chosen):

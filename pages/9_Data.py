@@ -6,7 +6,7 @@ import streamlit as st
 
 from lib import ui
 from lib.errors import MentoringError
-from lib.members import privacy
+from lib.members import erasure, privacy
 from lib.storage import backup, db
 
 page = ui.page_setup("Backups & privacy", ":material/shield:")
@@ -67,11 +67,17 @@ if email.strip():
         )
         confirm = right.checkbox("Erase this member's personal data (cannot be undone)", key="data.erase_sure")
         if right.button("Erase", key="data.erase", disabled=not confirm, type="primary"):
-            page.apply(
-                lambda cur: privacy.erase_member(cur, email, moderator=page.moderator),
-                "Erased. Snapshots taken before still hold the data until they are pruned.",
-                forget=("data.email", "data.erase_sure"),
-            )
+            try:
+                page.replace_database(lambda path: erasure.erase_everywhere(path, email, moderator=page.moderator))
+            except MentoringError as exc:
+                ui.show_error(exc)
+            else:
+                for key in ("data.email", "data.erase_sure"):
+                    st.session_state.pop(key, None)
+                st.toast(
+                    "Erased. The database and its snapshots were rewritten without them; delete older downloaded backups."
+                )
+                st.rerun()
 
 st.subheader("Retention")
 months = page.read(db.get_setting, "retention_months")

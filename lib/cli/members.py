@@ -16,7 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add import, applicants, set-status and demo."""
     p = command(sub, "import", _import, about="import a CSV export of applications")
     p.add_argument("file", type=Path)
-    p.add_argument("--status", default="applied", choices=importer.STAGES, help="stage for new applicants")
+    p.add_argument("--status", default="applied", choices=importer.MOVABLE, help="stage for new applicants")
     p.add_argument("--json", action="store_true")
 
     p = command(sub, "applicants", _applicants, about="list applicants")
@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
 
     p = command(sub, "set-status", _set_status, about="move applicants to a stage")
-    p.add_argument("--to", required=True, choices=importer.STAGES)
+    p.add_argument("--to", required=True, choices=importer.MOVABLE)
     p.add_argument("--reason")
     p.add_argument("emails", nargs="+")
 

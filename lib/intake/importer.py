@@ -23,8 +23,9 @@ import pandas as pd
 from lib.errors import ImportRefused, InvalidInput, MentoringError
 from lib.intake import skills
 from lib.intake.csvfile import ParsedCSV, parse_csv_bytes
+from lib.members.stages import MOVABLE as MOVABLE  # choices for the command line and the Import page
 from lib.members.stages import STAGES as STAGES  # the command line and the Import page read it here
-from lib.members.stages import check_stage
+from lib.members.stages import check_new_stage
 from lib.storage import backup, db
 
 Progress = Callable[[float, str], None]
@@ -185,7 +186,7 @@ def import_applications(
 ) -> ImportResult:
     """Import one CSV export in one transaction; refuse the whole file with a sentence if unusable."""
     report = progress or (lambda fraction, text: None)
-    check_stage(status)
+    check_new_stage(status)
     report(0.05, "Reading the file")
     parsed = parse_csv_bytes(data)
     mapping = mapping if mapping is not None else guess_mapping(parsed.header)

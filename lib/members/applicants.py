@@ -9,8 +9,8 @@ import pandas as pd
 
 from lib.errors import InvalidInput, NotFound
 from lib.members.directory import member_by_email, normal_email
+from lib.members.stages import FINAL, STAGES, check_move, check_stage
 from lib.members.stages import STAGE_HELP as STAGE_HELP  # the home page reads it here
-from lib.members.stages import STAGES, check_move, check_stage
 from lib.storage import db
 
 _LIST_SQL = """
@@ -83,6 +83,11 @@ def set_status(
         missing = sorted(set(wanted) - {r[1] for r in rows})
         if missing:
             raise NotFound(f"No applicant has the email {', '.join(missing)}; nothing was changed.")
+        erased = sorted(email for _, email, old in rows if old == FINAL)
+        if erased:
+            raise InvalidInput(
+                f"{', '.join(erased)} was erased; an erased member cannot be moved. Nothing was changed."
+            )
         moving = [(i, old) for i, _, old in rows if old != to]
         _move(con, moving, to, reason=reason, moderator=moderator)
         db.audit(

@@ -1,10 +1,7 @@
 """Members' personal data: export everything about one member, erase a member, retention for declined.
 
-Erasing keeps the anonymous facts analytics need (stage, dates, years of experience, the zone as a
-zone name, canonical skills, pairings and their reasons) and removes name, email, links and every
-free text: answers, the member's own skill words, notes, feedback on their pairings, and audit
-details that mention them. The erasure itself is audited without personal data. Snapshots and
-backups taken before an erasure still hold the data until they are pruned or deleted (see README).
+Erasure itself lives in lib.members.erasure (what it removes, and how the file's bytes are rewritten).
+Retention erases declined applicants after the configured number of months through the same path.
 """
 
 from __future__ import annotations
@@ -17,24 +14,9 @@ import pandas as pd
 
 from lib.errors import InvalidInput, NotFound
 from lib.insight import analytics
-from lib.intake import timezones
-from lib.members import applicants
+from lib.members import applicants, erasure
 from lib.pair_life import pairs
 from lib.storage import db, exports
-
-_PERSONAL = (
-    "linkedin",
-    "github",
-    "other_links",
-    "goals",
-    "offers_text",
-    "wants_text",
-    "experience_text",
-    "submitted_text",
-    "extra",
-    "notes",
-    "decline_reason",
-)
 
 
 def export_member(con: duckdb.DuckDBPyConnection, email: str) -> dict:
@@ -84,54 +66,10 @@ def write_member_export(con: duckdb.DuckDBPyConnection, email: str, path) -> Non
         json.dump(data, out, ensure_ascii=False, indent=2, default=str)
 
 
-def erase_member(con: duckdb.DuckDBPyConnection, email: str, *, moderator: str = "local") -> int:
-    """Erase one member's personal data everywhere in one transaction; returns their (kept) id."""
-    person = _person(con, email)
-    applicant_id, address = person["id"], person["email"]
-    zone = timezones.to_zone(person["timezone"]) if person["timezone"] else None
-    with db.transaction(con):
-        cleared = ", ".join(f"{column} = NULL" for column in _PERSONAL)
-        con.execute(
-            f"UPDATE applicants SET name = '(erased)', email = ?, timezone = ?, {cleared} WHERE id = ?",
-            [f"erased-{applicant_id}@erased.invalid", zone, applicant_id],
-        )
-        # Skills that exist only because of this member's own words are their free text too.
-        own = [
-            i
-            for (i,) in con.execute(
-                "SELECT k.id FROM skills k JOIN applicant_skills s ON s.skill_id = k.id WHERE k.source = 'member' "
-                "GROUP BY k.id HAVING count(DISTINCT s.applicant_id) = 1 AND min(s.applicant_id) = ?",
-                [applicant_id],
-            ).fetchall()
-        ]
-        con.execute("DELETE FROM skill_aliases WHERE list_contains(?, skill_id)", [own])
-        con.execute("UPDATE skills SET name = '(erased skill ' || id || ')' WHERE list_contains(?, id)", [own])
-        con.execute(
-            "UPDATE applicant_skills SET raw = coalesce((SELECT name FROM skills k WHERE k.id = skill_id), "
-            "'(erased)') WHERE applicant_id = ?",
-            [applicant_id],
-        )
-        con.execute(
-            "UPDATE status_history SET reason = NULL WHERE applicant_id = ? AND reason <> 'imported'", [applicant_id]
-        )
-        con.execute("UPDATE member_pauses SET note = NULL WHERE applicant_id = ?", [applicant_id])
-        mine = "SELECT id FROM pairings WHERE ? IN (a_id, b_id)"
-        con.execute(f"UPDATE pairings SET reasons = NULL WHERE id IN ({mine})", [applicant_id])
-        con.execute(
-            f"UPDATE endings SET feedback = NULL, previous = '{{}}' WHERE applicant_id = ? OR pairing_id IN ({mine})",
-            [applicant_id, applicant_id],
-        )
-        con.execute("DELETE FROM import_rejects WHERE contains(lower(CAST(raw AS VARCHAR)), ?)", [address])
-        con.execute(
-            "UPDATE audit_log SET details = '{\"redacted\": true}' WHERE contains(lower(CAST(details AS VARCHAR)), ?)",
-            [address],
-        )
-        db.audit(con, "erase_member", {"applicant_id": applicant_id}, moderator=moderator)
-    return applicant_id
-
-
-def apply_retention(con: duckdb.DuckDBPyConnection, *, moderator: str = "retention") -> int:
-    """Erase declined applicants older than the retention setting (months); returns how many."""
+def apply_retention(
+    con: duckdb.DuckDBPyConnection, *, moderator: str = "retention", done: list[erasure.Erased] | None = None
+) -> int:
+    """Erase declined applicants older than the retention setting (months); returns how many (listed in `done`)."""
     months = db.get_setting(con, "retention_months")
     if not months:
         return 0
@@ -139,12 +77,14 @@ def apply_retention(con: duckdb.DuckDBPyConnection, *, moderator: str = "retenti
     due = [
         e
         for (e,) in con.execute(
-            "SELECT email FROM applicants WHERE status = 'declined' AND status_changed_at < ? AND name <> '(erased)'",
+            "SELECT email FROM applicants WHERE status = 'declined' AND status_changed_at < ?",
             [cutoff],
         ).fetchall()
     ]
     for email in due:
-        erase_member(con, email, moderator=moderator)
+        erased = erasure.erase_member(con, email, moderator=moderator)
+        if done is not None:
+            done.append(erased)
     return len(due)
 
 

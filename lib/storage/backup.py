@@ -157,22 +157,81 @@ def restore(db_file: Path, folder: Path) -> Path:
 
 def build_from_tables(target: Path, version: int, files: dict[str, Path], *, source: str) -> None:
     """Create `target` with this release's migrations up to `version`, load the tables' Parquet files, upgrade."""
+
+    def rows_of(table: str, want: pa.Schema) -> pa.Table | None:
+        return _read_checked(table, files[table], want, source) if table in files else None
+
+    def check(expected: set[str]) -> None:
+        _check_tables(set(files), expected, source)
+
+    _build(target, version, rows_of, check=check, source=source)
+
+
+def rewrite_database(db_file: Path) -> None:
+    """Copy every table of the (closed) file into a fresh file and swap it in, so freed pages keep nothing."""
+    db_file = Path(db_file)
+    staging = db_file.with_name(db_file.name + ".rewriting")
+    _remove_file(staging)
+    try:
+        source = db.connect(db_file)
+        try:
+            tables = {t: source.sql(f'SELECT * FROM "{t}"').to_arrow_table() for t in db.table_names(source)}
+            version, sequences = db.schema_version(source), db.sequence_values(source)
+        finally:
+            source.close()
+        _build(staging, version, lambda table, want: tables.get(table), source=str(db_file), sequences=sequences)
+        _remove_file(db_file.with_name(db_file.name + ".wal"))
+        os.replace(staging, db_file)
+    finally:
+        _remove_file(staging)
+
+
+def rewrite_snapshots(db_file: Path, change) -> None:
+    """Apply `change(con)` to every automatic snapshot and write it anew; a snapshot that fails is deleted."""
+    for shot in snapshots(db_file):
+        folder = Path(shot["folder"])
+        scratch = folder.with_name(f"{_PARTIAL}rewrite-{folder.name}.duckdb")
+        fresh = folder.with_name(f"{_PARTIAL}{folder.name}")
+        try:
+            version, files = _check_folder(folder)
+            build_from_tables(scratch, version, files, source=str(folder))
+            con = db.connect(scratch)
+            try:
+                with db.transaction(con):
+                    change(con)
+                backup(con, fresh, reason=shot.get("reason", "snapshot"))
+            finally:
+                con.close()
+            (fresh / MARKER).write_text(json.dumps({**shot, "folder": None} | {"rewritten": True}), encoding="utf-8")
+            shutil.rmtree(folder)
+            os.replace(fresh, folder)
+        except (MentoringError, duckdb.Error, OSError, pa.ArrowException):
+            shutil.rmtree(folder, ignore_errors=True)  # better no snapshot than one that keeps erased data
+        finally:
+            _remove_file(scratch)
+            shutil.rmtree(fresh, ignore_errors=True)
+
+
+def _build(target: Path, version: int, rows_of, *, source: str, check=None, sequences: dict | None = None) -> None:
     con = db.connect(target)
     try:
         db.migrate(con, upto=version)
         expected = db.table_names(con)
-        _check_tables(set(files), set(expected), source)
+        if check:
+            check(set(expected))
         with db.transaction(con):
             for table in expected:
-                if table in files:
-                    _load_table(con, table, files[table], source)
+                want = con.sql(f'SELECT * FROM "{table}" LIMIT 0').to_arrow_table().schema
+                rows = rows_of(table, want)
+                if rows is not None:
+                    _insert(con, table, rows, want, source)
             if db.schema_version(con) != version:
                 raise InvalidInput(f"The backup in {source} contradicts its own schema version; nothing was changed.")
-            db.advance_sequences(con)
+            db.advance_sequences(con, at_least=sequences or {})
         db.migrate(con)
         con.execute("CHECKPOINT")
     except duckdb.Error as exc:
-        raise MentoringError(f"The backup in {source} could not be loaded ({exc}); nothing was changed.") from exc
+        raise MentoringError(f"The data in {source} could not be loaded ({exc}); nothing was changed.") from exc
     finally:
         con.close()
 
@@ -250,8 +309,7 @@ def _check_tables(found: set[str], expected: set[str], source: str) -> None:
         raise InvalidInput(f"The backup in {source} lacks the tables {', '.join(missing)}; nothing was changed.")
 
 
-def _load_table(con: duckdb.DuckDBPyConnection, table: str, file: Path, source: str) -> None:
-    want = con.sql(f'SELECT * FROM "{table}" LIMIT 0').to_arrow_table().schema
+def _read_checked(table: str, file: Path, want: pa.Schema, source: str) -> pa.Table:
     try:
         data = pq.read_table(file)
     except (pa.ArrowException, OSError) as exc:
@@ -263,11 +321,14 @@ def _load_table(con: duckdb.DuckDBPyConnection, table: str, file: Path, source: 
             f"The backup in {source}: table {table} has the columns {', '.join(data.column_names)}, "
             f"expected {', '.join(want.names)}; nothing was changed."
         )
-    data = _cast(data.select(want.names), want, table, source)
-    db.register(con, "_restore_rows", data)
+    return _cast(data.select(want.names), want, table, source)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table, want: pa.Schema, source: str) -> None:
+    db.register(con, "_restore_rows", rows)
     try:
         names = ", ".join(f'"{n}"' for n in want.names)
-        con.execute(f'DELETE FROM "{table}"')  # rows the migrations seeded; the backup's rows replace them
+        con.execute(f'DELETE FROM "{table}"')  # rows the migrations seeded; the loaded rows replace them
         con.execute(f'INSERT INTO "{table}" ({names}) SELECT {names} FROM _restore_rows')
     except duckdb.ConstraintException as exc:
         raise InvalidInput(

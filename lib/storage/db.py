@@ -102,8 +102,16 @@ def file_of(con: duckdb.DuckDBPyConnection) -> Path | None:
     return Path(row[0][0]) if row and row[0][0] else None
 
 
-def advance_sequences(con: duckdb.DuckDBPyConnection) -> None:
-    """Move every id sequence past the largest id its column holds (after loading rows with their ids)."""
+def sequence_values(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Each sequence's last handed-out value (None-free: unused sequences are left out)."""
+    rows = con.execute(
+        "SELECT sequence_name, last_value FROM duckdb_sequences() WHERE last_value IS NOT NULL"
+    ).fetchall()
+    return dict(rows)
+
+
+def advance_sequences(con: duckdb.DuckDBPyConnection, *, at_least: dict[str, int] | None = None) -> None:
+    """Move every id sequence past the largest id its column holds (and past `at_least[name]`)."""
     rows = con.execute(
         "SELECT table_name, column_name, column_default FROM information_schema.columns "
         "WHERE table_schema = 'main' AND column_default LIKE 'nextval(%'"
@@ -113,6 +121,7 @@ def advance_sequences(con: duckdb.DuckDBPyConnection) -> None:
         if not sequence or table not in table_names(con):
             continue
         top = con.execute(f'SELECT coalesce(max("{column}"), 0) FROM "{table}"').fetchone()[0]
+        top = max(top, (at_least or {}).get(sequence.group(1), 0))
         if top > 0:
             con.execute(f"SELECT max(nextval('{sequence.group(1)}')) FROM range(?)", [top]).fetchall()
 

@@ -62,7 +62,10 @@ def test_notes_are_kept_and_audited(people):
 def test_stage_counts_include_empty_stages(people):
     applicants.set_status(people, ["c@x.org"], "screened")
     counts = dict(applicants.stage_counts(people).itertuples(index=False))
-    assert counts == {"applied": 2, "screened": 1, "interviewed": 0, "accepted": 0, "declined": 0, "withdrawn": 0}
+    assert counts == {
+        **{"applied": 2, "screened": 1, "interviewed": 0, "accepted": 0, "declined": 0, "withdrawn": 0},
+        "erased": 0,  # the final stage since issue 20
+    }
 
 
 def test_one_member_lookup_ignores_case_and_names_an_unknown_email(people):

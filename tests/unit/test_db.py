@@ -39,7 +39,9 @@ def test_schema_v1_file_is_upgraded_in_place_without_losing_a_row(tmp_path):
             continue
         after = con.execute(f'SELECT {", ".join(cols)} FROM "{table}"').fetchall()
         assert set(before[table]) <= set(after), table
-        if table != "settings":
+        if table == "applicant_skills":  # a compound word ("C/C++") now has one row per part, same words
+            assert set(after) == set(before[table]), table
+        elif table != "settings":
             assert sorted(after, key=repr) == before[table], table
     unresolved = con.execute("SELECT count(*) FROM applicant_skills WHERE skill_id IS NULL").fetchone()[0]
     assert unresolved == 0

@@ -4,7 +4,7 @@ import json
 from datetime import datetime, timedelta
 
 from lib.intake import importer
-from lib.members import applicants, privacy
+from lib.members import applicants, erasure, privacy
 from lib.pair_life import lifecycle, pairs
 from lib.storage import db
 from tests.conftest import make_csv, run_cli
@@ -56,7 +56,7 @@ def test_erase_removes_personal_data_everywhere_but_keeps_counts(con):
         con.execute("SELECT count(*) FROM pairings").fetchone()[0],
         con.execute("SELECT count(*) FROM endings").fetchone()[0],
     )
-    privacy.erase_member(con, "amara@x.org")
+    erasure.erase_member(con, "amara@x.org")
     text = _all_text(con)
     for secret in ("Amara", "amara@x.org", "linkedin.com/in/amara", "A secret goal", "Underwater", "Acme Corp", "kids"):
         assert secret not in text, secret
@@ -65,7 +65,7 @@ def test_erase_removes_personal_data_everywhere_but_keeps_counts(con):
         con.execute("SELECT count(*) FROM endings").fetchone()[0],
     ) == before_counts
     erased = con.execute("SELECT status, timezone FROM applicants WHERE name = '(erased)'").fetchone()
-    assert erased == ("accepted", "CET")
+    assert erased == ("erased", "CET")  # a final stage since issue 20 (was: stayed accepted)
     assert (
         con.execute(
             "SELECT raw FROM applicant_skills s JOIN applicants a ON a.id = s.applicant_id "
