@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,15 +13,16 @@ from typing import Any
 
 import duckdb
 
+from lib import config
 from lib.errors import ConflictError, DatabaseBusy, MentoringError
 
-DEFAULT_DB = "data/mentoring.duckdb"
+DEFAULT_DB = config.DEFAULT_DB  # the notebook reads it here
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
 def db_path() -> Path:
-    """The database path: $MENTORING_DB, else data/mentoring.duckdb."""
-    return Path(os.environ.get("MENTORING_DB") or DEFAULT_DB)
+    """The database path, as lib.config reads it: $MENTORING_DB, else data/mentoring.duckdb."""
+    return config.load({}).db_path  # the path is not a secrets.toml key, so the file need not be read
 
 
 def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
