@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from lib.intake import skills
-from lib.members import erasure, privacy
+from lib.privacy import erasure, privacy
 from lib.storage import backup, db
 
 

@@ -23,7 +23,7 @@ from lib.errors import MentoringError
 from lib.insight import charts
 from lib.intake import importer
 from lib.matching import rounds, score
-from lib.members import privacy
+from lib.privacy import privacy
 from lib.storage import db, exports
 
 APP_NAME = "Peer mentoring"

@@ -6,7 +6,7 @@ import streamlit as st
 
 from lib import ui
 from lib.errors import MentoringError
-from lib.members import erasure, privacy
+from lib.privacy import erasure, privacy
 from lib.storage import backup, db
 
 page = ui.page_setup("Backups & privacy", ":material/shield:")

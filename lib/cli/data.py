@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from lib.cli.common import MODERATOR, command, database_path
-from lib.members import erasure, privacy
+from lib.privacy import erasure, privacy
 from lib.storage import backup
 
 

@@ -6,7 +6,8 @@ from streamlit.testing.v1 import AppTest
 
 from lib import startup
 from lib.intake import importer
-from lib.members import applicants, privacy
+from lib.members import applicants
+from lib.privacy import privacy
 from lib.storage import backup, db
 from tests.conftest import FIXTURES, ROOT, table_snapshot
 

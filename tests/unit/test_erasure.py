@@ -6,8 +6,9 @@ from lib import startup
 from lib.errors import InvalidInput, NotFound
 from lib.intake import importer
 from lib.matching import candidates
-from lib.members import applicants, erasure, privacy
+from lib.members import applicants
 from lib.pair_life import lifecycle, pairs
+from lib.privacy import erasure, privacy
 from lib.storage import backup
 from tests.conftest import make_csv, run_cli
 

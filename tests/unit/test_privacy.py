@@ -4,8 +4,9 @@ import json
 from datetime import datetime, timedelta
 
 from lib.intake import importer
-from lib.members import applicants, erasure, privacy
+from lib.members import applicants
 from lib.pair_life import lifecycle, pairs
+from lib.privacy import erasure, privacy
 from lib.storage import db
 from tests.conftest import make_csv, run_cli
 

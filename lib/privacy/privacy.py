@@ -14,8 +14,9 @@ import pandas as pd
 
 from lib.errors import InvalidInput, NotFound
 from lib.insight import analytics
-from lib.members import applicants, erasure
+from lib.members import applicants
 from lib.pair_life import pairs
+from lib.privacy import erasure
 from lib.storage import db, exports
 
 
