@@ -56,10 +56,7 @@ def round_tab(settings: score.Settings) -> None:
             st.rerun()
         return
     found = ui.cached_round(page, settings)
-    st.caption(
-        f"{found.method.capitalize()} over {found.candidates:,} candidate pairs: "
-        f"{ui.plural(len(found.pairs), 'pair')}, {ui.plural(len(found.unmatched), 'member')} left out."
-    )
+    st.caption(f"{found.method.capitalize()} over {found.candidates:,} candidate pairs: {found.summary()}")
     if found.pairs.empty:
         st.info(found.advice())
     else:
@@ -67,7 +64,9 @@ def round_tab(settings: score.Settings) -> None:
     if not found.unmatched.empty:
         st.subheader("Left out this round, and why")
         st.dataframe(
-            found.unmatched, hide_index=True, column_config={"email": "Email", "name": "Name", "reason": "Why"}
+            found.unmatched,
+            hide_index=True,
+            column_config={"email": "Email", "name": "Name", "reason": "Why", "cause": None},
         )
 
 

@@ -36,9 +36,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _suggest(con, args) -> int:
     if args.round:
-        out = _round_json(rounds.suggest_round(con))
+        found = rounds.suggest_round(con)
+        out = _round_json(found)
         lines = [f"{p['score']:5.1f}  {p['a']} + {p['b']}: {'; '.join(p['reasons'])}" for p in out["pairs"]]
         lines += [f"  --   {u['email']}: {u['reason']}" for u in out["unmatched"]]
+        lines.append(f"{found.method.capitalize()} over {found.candidates:,} candidate pairs: {found.summary()}")
     else:
         out = _partners_json(rounds.suggest_partners(con, args.member, limit=args.limit))
         lines = [f"{p['score']:5.1f}  {p['partner']}: {'; '.join(p['reasons'])}" for p in out]
@@ -59,7 +61,7 @@ def _round_json(found: rounds.Round) -> dict:
             }
             for p in found.pairs.itertuples()
         ],
-        "unmatched": [{"email": u.email, "reason": u.reason} for u in found.unmatched.itertuples()],
+        "unmatched": [{"email": u.email, "reason": u.reason, "cause": u.cause} for u in found.unmatched.itertuples()],
     }
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from lib.matching import candidates, score, solve, why_not
+from lib.matching import candidates, score, solve, why_not, wording
 from lib.storage import db
 
 EXACT_LIMIT = 3000  # above this many eligible members the round comes from solve.large_pool_pairs
@@ -25,6 +25,12 @@ class Round:
     method: str
     candidates: int
 
+    def summary(self) -> str:
+        """'3 pairs, 2 members left out: 1 listed nothing to learn, 1 had every possible partner ...'."""
+        said = f"{_count(len(self.pairs), 'pair')}, {_count(len(self.unmatched), 'member')} left out"
+        causes = why_not.cause_counts(self.unmatched)
+        return said + (": " + ", ".join(f"{n:,} {cause}" for cause, n in causes) if causes else "") + "."
+
     def advice(self) -> str:
         """What the moderator can do when the round suggests no pairs."""
         if not self.unmatched.empty:
@@ -35,18 +41,19 @@ class Round:
 
 
 def suggest_round(con: duckdb.DuckDBPyConnection, *, settings: score.Settings | None = None) -> Round:
-    """Disjoint pairs over everyone eligible maximising the total score, and why the rest are left out."""
+    """Disjoint pairs over everyone eligible: as many people paired as possible, then the best total
+    score (or less, per score.SCORE_GIVEN_UP), and why the rest are left out."""
     settings = settings or score.load_settings(con)
     pool = candidates.eligible_members(con)
     raw = candidates.candidate_pairs(con, pool)
     scored = score.score_pairs(raw, pool, settings)
+    chosen, goal = _best_round(scored, len(pool), settings.limits.get(score.SCORE_GIVEN_UP.key))
     if len(pool) <= EXACT_LIMIT:
-        chosen, method = solve.max_weight_pairs(scored), "exact maximum-weight matching"
+        method = f"exact matching ({goal})"
     else:
-        chosen = solve.large_pool_pairs(scored)
         method = (
-            f"large-pool matching ({len(pool):,} members): relaxed matching on the bipartite double cover, "
-            "rounded, then exact matching of the members left over"
+            f"large-pool matching ({len(pool):,} members, {goal}): relaxed matching on the bipartite double "
+            "cover, rounded, then exact matching of the members left over"
         )
     pairs = describe_pairs(con, chosen, pool)
     matched = set(chosen["a"]) | set(chosen["b"])
@@ -98,6 +105,36 @@ def chosen_pairs(choices: list[str]) -> list[tuple[str, str]]:
 def pair_of_choice(pairs: pd.DataFrame, choice: str) -> pd.Series:
     """The suggested pair behind one choice made from pair_choices."""
     return pairs[(pairs["a_email"] + "|" + pairs["b_email"]) == choice].iloc[0]
+
+
+def _best_round(scored: pd.DataFrame, members: int, given_up: float | None) -> tuple[pd.DataFrame, str]:
+    # given_up: how much of the best total score (%) pairing more people may cost (None: any amount)
+    solver = solve.max_weight_pairs if members <= EXACT_LIMIT else solve.large_pool_pairs
+    if given_up is not None and given_up <= 0:
+        return solver(scored, most_people=False), "the best total score, however many are left out"
+    most = solver(scored, most_people=True)
+    goal = "as many people paired as possible, then the best total score"
+    if given_up is None or given_up >= 100:
+        return most, goal
+    best = solver(scored, most_people=False)
+    if len(best) >= len(most):
+        return most, goal
+    top = best["score"].sum()
+    cost = 100 * (1 - most["score"].sum() / top) if top > 0 else 0.0
+    if cost <= given_up:
+        return (
+            most,
+            f"{goal}: {cost:.1f}% of the best total score given up, at most {wording.number(given_up)}% allowed",
+        )
+    more = 2 * (len(most) - len(best))
+    return best, (
+        f"the best total score: pairing {more} more people would give up {cost:.1f}% of it, "
+        f"more than the {wording.number(given_up)}% allowed"
+    )
+
+
+def _count(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def _skills_each_way(con: duckdb.DuckDBPyConnection, pairs: pd.DataFrame) -> pd.DataFrame:

@@ -37,6 +37,15 @@ class Limit:
     maximum: float = 24.0
 
 
+@dataclass(frozen=True)
+class RoundLimit:
+    """An optional rule for the whole round, not for one pair: a number on the same form as the Limits."""
+
+    key: str  # the key of its value in the saved settings (kept with the limits; None is "no limit")
+    label: str  # on the settings form
+    maximum: float
+
+
 class Sides:
     """Both members of every candidate pair, looked up once in the pool of eligible members."""
 
@@ -126,7 +135,7 @@ def limits_text(settings: Settings) -> str:
     """The hard limits set, as words: 'at most 6 h apart, at least 2 shared hours' (or 'none set')."""
     chosen = [
         limit.text.format(wording.number(settings.limits[limit.key]))
-        for limit in LIMITS
+        for limit in PAIR_LIMITS
         if settings.limits.get(limit.key) is not None
     ]
     return ", ".join(chosen) or "none set"
@@ -256,7 +265,13 @@ COMPONENTS = (
         "partner's drop-out",
     ),
 )
-LIMITS = tuple(limit for component in COMPONENTS for limit in component.limits)
+PAIR_LIMITS = tuple(limit for component in COMPONENTS for limit in component.limits)
+# No limit (the default): a round pairs as many people as possible, then has the best total score; 0: the
+# best total score however many are left out (the behaviour before issue 15); P: the round pairing the
+# most people when its total score is at most P% below the best one, else the best (rounds.suggest_round).
+SCORE_GIVEN_UP = RoundLimit("max_score_given_up_percent", "Max % of total score given up to pair more people", 100.0)
+ROUND_LIMITS = (SCORE_GIVEN_UP,)
+LIMITS: tuple[Limit | RoundLimit, ...] = PAIR_LIMITS + ROUND_LIMITS  # the settings form's fields
 DEFAULT_WEIGHTS = {component.name: component.default_weight for component in COMPONENTS}
 DEFAULT_LIMITS: dict[str, float | None] = {limit.key: None for limit in LIMITS}
 
@@ -280,7 +295,7 @@ def _zone_distances(zone_a: np.ndarray, zone_b: np.ndarray) -> tuple[np.ndarray,
 
 def _apply_limits(out: pd.DataFrame, limits: dict) -> pd.DataFrame:
     keep = np.ones(len(out), dtype=bool)
-    for limit in LIMITS:
+    for limit in PAIR_LIMITS:
         value = limits.get(limit.key)
         if value is not None:
             values = out[limit.column].to_numpy(dtype=float)

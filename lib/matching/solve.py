@@ -1,8 +1,10 @@
-"""The round's solvers: which disjoint candidate pairs give the largest total score.
+"""The round's solvers: which disjoint candidate pairs pair the most people, then give the best score.
 
 Exact: a maximum-weight matching (rustworkx, integer weights = score x 1000) on the non-bipartite
-candidate graph. Above rounds.EXACT_LIMIT eligible members the exact solver takes minutes, so the
-round comes from large_pool_pairs (see its docstring and the README for the measured cost).
+candidate graph; by default among the matchings that pair the most people (maximum cardinality),
+with `most_people=False` the highest total score however many are left out. Above
+rounds.EXACT_LIMIT eligible members the exact solver takes minutes, so the round comes from
+large_pool_pairs (see its docstring and the README for the measured cost).
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ import pandas as pd
 import rustworkx as rx
 
 
-def max_weight_pairs(edges: pd.DataFrame) -> pd.DataFrame:
-    """The disjoint pairs of maximum total score (exact, deterministic for the same edges)."""
+def max_weight_pairs(edges: pd.DataFrame, *, most_people: bool = True) -> pd.DataFrame:
+    """The disjoint pairs pairing the most people with the best total score among those (exact,
+    deterministic for the same edges); with most_people=False, the best total score alone."""
     if edges.empty:
         return edges.head(0)
     ordered = edges.sort_values(["a", "b"]).reset_index(drop=True)
@@ -25,30 +28,36 @@ def max_weight_pairs(edges: pd.DataFrame) -> pd.DataFrame:
     graph.add_edges_from(
         [(index[int(x)], index[int(y)], int(w)) for x, y, w in zip(ordered["a"], ordered["b"], weights)]
     )
-    matching = rx.max_weight_matching(graph, max_cardinality=False, weight_fn=lambda w: w)
+    matching = rx.max_weight_matching(graph, max_cardinality=most_people, weight_fn=lambda w: w)
     picked = {tuple(sorted((int(nodes[u]), int(nodes[v])))) for u, v in matching}
     keep = [(int(x), int(y)) in picked for x, y in zip(ordered["a"], ordered["b"])]
     return ordered[keep].sort_values(["score", "a"], ascending=[False, True]).reset_index(drop=True)
 
 
-def large_pool_pairs(edges: pd.DataFrame) -> pd.DataFrame:
+def large_pool_pairs(edges: pd.DataFrame, *, most_people: bool = True) -> pd.DataFrame:
     """Near-optimal pairs for very large pools (see double_cover_bound for how near).
 
     The bipartite double cover (every member on both sides, every candidate edge both ways, plus a
     member-to-itself edge meaning "unmatched") is solved exactly and fast by scipy; its solution is a
     set of 2-cycles (pairs) and longer cycles, each rounded to its best matching; members left over
-    are then matched exactly among themselves with rustworkx.
+    are then matched exactly among themselves with rustworkx. With most_people (the default) every
+    step prefers pairing more people before a higher score: each edge of the cover carries a bonus
+    larger than any score difference, a cycle is rounded to its largest matching, and the leftover
+    matching has maximum cardinality. Nearly, not provably, the most people: an odd cycle must leave
+    one member out, and no augmenting path across the kept pairs is searched (the benchmark reports
+    the pairs against the exact solver's).
     """
     if edges.empty:
         return edges.head(0)
-    partner, nodes, _ = _double_cover(edges)
+    partner, nodes, _ = _double_cover(edges, most_people=most_people)
     keys = pd.Series(
         np.arange(len(edges)),
         index=pd.MultiIndex.from_arrays(
             [np.minimum(edges["a"], edges["b"]).to_numpy(), np.maximum(edges["a"], edges["b"]).to_numpy()]
         ),
     )
-    weight = edges["score"].to_numpy()
+    # a bonus above any cycle's total score makes a larger matching on a cycle always win
+    weight = edges["score"].to_numpy() + (100.0 * len(nodes) + 1 if most_people else 0.0)
     picked, seen = [], np.zeros(len(nodes), dtype=bool)
     for start in range(len(nodes)):
         if seen[start]:
@@ -66,7 +75,7 @@ def large_pool_pairs(edges: pd.DataFrame) -> pd.DataFrame:
     chosen = edges.iloc[sorted(set(picked))]
     used = set(chosen["a"]) | set(chosen["b"])
     rest = edges[~edges["a"].isin(used) & ~edges["b"].isin(used)]
-    both = pd.concat([chosen, max_weight_pairs(rest)])
+    both = pd.concat([chosen, max_weight_pairs(rest, most_people=most_people)])
     return both.sort_values(["score", "a"], ascending=[False, True]).reset_index(drop=True)
 
 
@@ -78,7 +87,7 @@ def double_cover_bound(edges: pd.DataFrame) -> float:
     return total / 2
 
 
-def _double_cover(edges: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, float]:
+def _double_cover(edges: pd.DataFrame, *, most_people: bool = False) -> tuple[np.ndarray, np.ndarray, float]:
     from scipy import sparse
     from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
@@ -87,9 +96,11 @@ def _double_cover(edges: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, float]:
     n = len(nodes)
     # +2 on real edges and 1 on "unmatched" keep every entry non-zero; scores are in thousandths.
     weights = np.rint(edges["score"].to_numpy() * 1000) + 2
+    # most_people: every member covered outweighs any total score (exact in float64 up to ~10^15)
+    bonus = float(n) * (weights.max() + 1) if most_people else 0.0
     matrix = sparse.csr_matrix(
         (
-            np.concatenate([weights, weights, np.ones(n)]),
+            np.concatenate([weights + bonus, weights + bonus, np.ones(n)]),
             (np.concatenate([ia, ib, np.arange(n)]), np.concatenate([ib, ia, np.arange(n)])),
         ),
         shape=(n, n),
@@ -98,7 +109,7 @@ def _double_cover(edges: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, float]:
     partner = np.empty(n, dtype=np.int64)
     partner[rows] = cols
     chosen = np.asarray(matrix[np.arange(n), partner]).ravel()
-    total = float(np.where(partner == np.arange(n), 0, chosen - 2).sum()) / 1000
+    total = float(np.where(partner == np.arange(n), 0, chosen - bonus - 2).sum()) / 1000
     return partner, nodes, total
 
 

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+LISTED = 5  # joined() names this many items, then "and N more"
+
 
 def names(items: list[str]) -> str:
-    """'Kafka, Spark', or 'nothing' for an empty list."""
+    """'Kafka, Spark', or 'nothing' for an empty list (a pair's reasons: each side teaches something)."""
     return ", ".join(items) if items else "nothing"
+
+
+def joined(items: list[str]) -> str:
+    """'Kafka', 'Kafka and Spark', 'Go, Kafka and Spark', 'A, B, C, D, E and 2 more'; never empty-looking."""
+    shown = [str(item) for item in items if str(item).strip()]
+    if not shown:
+        raise ValueError("joined() needs at least one item: a sentence must not list an empty set")
+    if len(shown) > LISTED + 1:
+        shown = [*shown[:LISTED], f"{len(shown) - LISTED} more"]
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
 
 
 def number(value: float) -> str:

@@ -42,9 +42,27 @@ def test_round_shows_pairs_with_reasons_and_who_is_left_out(community):
     round_table = _frame(at, "a_teaches_b")
     assert round_table.iloc[0]["reasons"].startswith("Amara teaches Felix Kafka, Spark; Felix teaches Amara Elixir")
     left_out = _frame(at, "reason")
-    assert left_out.to_dict("records") == [
-        {"email": "i@x.org", "name": "Ines Ruiz", "reason": "Nobody eligible offers Haskell."}
+    assert left_out[["email", "name", "reason"]].to_dict("records") == [
+        {
+            "email": "i@x.org",
+            "name": "Ines Ruiz",
+            "reason": "Ines wants to learn Haskell; no other eligible member offers it.",
+        }
     ]
+    assert any(
+        c.value.endswith(
+            "candidate pairs: 1 pair, 1 member left out: 1 wanted only skills no other eligible member offers."
+        )
+        for c in at.caption
+    ), [c.value for c in at.caption]
+
+
+def test_round_summary_says_nobody_is_left_out_when_everyone_is_paired(con):
+    importer.import_applications(con, make_csv(HEADER, ROWS[:2]), filename="m.csv", status="accepted")
+    at = _open()
+    summary = next(c.value for c in at.caption if "candidate pairs" in c.value)
+    assert summary.endswith("1 pair, 0 members left out.") and "as many people paired as possible" in summary
+    assert not [d for d in at.dataframe if "reason" in d.value.columns]
 
 
 def test_confirming_the_round_takes_both_out_and_shows_the_email(community):
@@ -168,3 +186,14 @@ def test_settings_form_has_one_weight_per_component_and_saves_it(community):
     saved = score.load_settings(community)
     assert saved.weights["timezone"] == 0.0 and saved.limits["max_timezone_gap_hours"] == 6.0
     assert saved.weights["reciprocity"] == score.DEFAULT_WEIGHTS["reciprocity"]
+
+
+def test_score_first_setting_is_on_the_form_and_changes_the_round(community):
+    at = _open()
+    field = at.number_input(key=f"match.l.{score.SCORE_GIVEN_UP.key}")
+    assert field.label == score.SCORE_GIVEN_UP.label and field.value is None
+    field.set_value(0.0)
+    at.button(key="match.save").click().run()
+    assert score.load_settings(community).limits[score.SCORE_GIVEN_UP.key] == 0.0
+    summary = next(c.value for c in at.caption if "candidate pairs" in c.value)
+    assert summary.startswith("Exact matching (the best total score, however many are left out)"), summary

@@ -73,7 +73,8 @@ def test_odd_count_leaves_one_out_with_a_reason(con):
     result = rounds.suggest_round(con)
     assert len(result.pairs) == 1 and len(result.unmatched) == 1
     reason = result.unmatched.iloc[0]["reason"]
-    assert reason.startswith("Odd one out this round: the one possible partner was matched"), reason
+    assert reason.startswith("Odd one out this round: the one possible partner for "), reason
+    assert reason.endswith("is paired with someone else (their score together would be 85)."), reason
 
 
 def test_why_not_names_missing_skills_and_one_sided_offers(con):
@@ -90,7 +91,8 @@ def test_why_not_names_missing_skills_and_one_sided_offers(con):
     )
     reasons = dict(zip(rounds.suggest_round(con).unmatched["email"], rounds.suggest_round(con).unmatched["reason"]))
     assert reasons["i@x.org"] == (
-        "The 2 eligible members who offer Scala want nothing Ines offers; nobody eligible offers Haskell."
+        "The 2 eligible members who offer Scala want to learn nothing Ines offers; "
+        "no other eligible member offers Haskell."
     )
     assert reasons["n@x.org"] == "Nia listed nothing to learn; ask what they would like to learn."
 
@@ -274,7 +276,7 @@ def test_round_is_optimal_against_networkx(con, seed):
     graph = nx.Graph()
     graph.add_weighted_edges_from((int(r.a), int(r.b), int(round(r.score * 1000))) for r in scored.itertuples())
     best = sum(graph[u][v]["weight"] for u, v in nx.max_weight_matching(graph))
-    ours = solve.max_weight_pairs(scored)
+    ours = solve.max_weight_pairs(scored, most_people=False)  # the score-first setting; see test_round_cardinality
     assert sum(int(round(s * 1000)) for s in ours["score"]) == best
 
 
@@ -367,7 +369,9 @@ def test_every_component_is_weighted_reasoned_and_limited_from_the_table(con):
         ],
     )
     assert set(score.DEFAULT_WEIGHTS) == {c.name for c in score.COMPONENTS}
-    assert set(score.DEFAULT_LIMITS) == {limit.key for c in score.COMPONENTS for limit in c.limits}
+    assert set(score.DEFAULT_LIMITS) == {limit.key for c in score.COMPONENTS for limit in c.limits} | {
+        limit.key for limit in score.ROUND_LIMITS
+    }
     best = rounds.suggest_partners(con, "a@x.org").iloc[0]
     assert all(0 <= best[c.name] <= 1 for c in score.COMPONENTS)
     assert best["reasons"][2:] == ["both 5-6 years", "9 h apart (5 h of shared daytime)", "Ann waited 0 days"]
