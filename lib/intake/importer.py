@@ -5,7 +5,8 @@ by submission time when the file has one, else by row order (a later import is n
 never touches what the moderator decided (status, notes, decline reason). Counts:
 inserted (new people), updated (newer answers of known people), unchanged (same answers as stored),
 skipped (submissions superseded by a newer one of the same person, in the file or already stored),
-rejected (rows with no email, an invalid email or no name; kept with their reason and raw values).
+rejected (rows with no email, an invalid email, or a name lib.intake.names refuses; kept with their reason and
+raw values). Names are stored as lib.intake.names.clean_name leaves them (one line, whitespace collapsed).
 Blank rows are ignored and counted nowhere.
 """
 
@@ -21,7 +22,7 @@ import duckdb
 import pandas as pd
 
 from lib.errors import ImportRefused, InvalidInput, MentoringError
-from lib.intake import skills
+from lib.intake import names, skills
 from lib.intake.csvfile import ParsedCSV, parse_csv_bytes
 from lib.members.stages import MOVABLE as MOVABLE  # choices for the command line and the Import page
 from lib.members.stages import STAGES as STAGES  # the command line and the Import page read it here
@@ -250,6 +251,7 @@ def import_parsed(
     finally:
         # Temp tables go with a rollback or are dropped by _write; a registered frame is not transactional.
         db.unregister(con, "_import_raw_df")
+        db.unregister(con, "_import_names_df")
 
 
 def rejects_table(con: duckdb.DuckDBPyConnection, import_id: int) -> pd.DataFrame:
@@ -310,9 +312,10 @@ def _column_of(mapping: dict[str, str | None], header: list[str], name: str) -> 
 
 
 def _write(con, raw, parsed, mapping, meta, *, status, moderator, is_demo, report) -> ImportResult:
-    db.register(con, "_import_raw_df", raw)
-    con.execute("CREATE TEMP TABLE _import_raw AS SELECT * FROM _import_raw_df")
     header = parsed.header + [f"Column {i + 1} (no header)" for i in range(len(parsed.header), raw.shape[1] - 1)]
+    db.register(con, "_import_raw_df", raw)
+    db.register(con, "_import_names_df", _clean_names(raw, mapping, header))
+    con.execute("CREATE TEMP TABLE _import_raw AS SELECT * FROM _import_raw_df POSITIONAL JOIN _import_names_df")
     timestamp_format = _timestamp_format(con, _column_of(mapping, header, "submitted_at"))
     experience = _experience_values(raw, _column_of(mapping, header, "experience"))
     sql, params = _stage_sql(mapping, header, timestamp_format)
@@ -358,6 +361,22 @@ def _write(con, raw, parsed, mapping, meta, *, status, moderator, is_demo, repor
     )
 
 
+def _clean_names(raw: pd.DataFrame, mapping, header: list[str]) -> pd.DataFrame:
+    """Every row's name as stored (clean_name of the name column, or of first and last name joined)
+    and why it is refused; clean_name runs once per distinct text."""
+    columns = _column_of(mapping, header, "name") or [
+        *_column_of(mapping, header, "first_name"),
+        *_column_of(mapping, header, "last_name"),
+    ]
+    texts = raw[columns[0]]
+    for column in columns[1:]:
+        texts = texts + " " + raw[column]
+    codes, distinct = pd.factorize(texts, use_na_sentinel=False)
+    cleaned = [names.clean_name(t) for t in distinct]
+    per_text = pd.DataFrame(cleaned, columns=["clean_name", "name_reason"], dtype="string")
+    return per_text.iloc[codes].reset_index(drop=True)
+
+
 def _timestamp_format(con, columns: list[str]) -> str | None:
     if not columns:
         return None
@@ -396,10 +415,6 @@ def _stage_sql(mapping, header, timestamp_format) -> tuple[str, list]:
             return f"nullif(trim({cols[0]}), '')"
         return "nullif(concat_ws(chr(10), " + ", ".join(f"nullif(trim({c}), '')" for c in cols) + "), '')"
 
-    if _column_of(mapping, header, "name"):
-        name = f"coalesce({col('name')}, '')"
-    else:
-        name = f"trim(concat_ws(' ', {col('first_name')}, {col('last_name')}))"
     email_raw = col("email")
     ts_cols = _column_of(mapping, header, "submitted_at")
     submitted = f"try_strptime({_clean_ts(ts_cols[0])}, ?)" if ts_cols and timestamp_format else "NULL::TIMESTAMP"
@@ -419,10 +434,10 @@ def _stage_sql(mapping, header, timestamp_format) -> tuple[str, list]:
            CASE WHEN email = '' THEN 'No email address'
                 WHEN NOT regexp_full_match(email, '{_EMAIL}')
                      THEN 'Email ''' || email_raw || ''' is not a valid address'
-                WHEN name = '' THEN 'No name' END AS reject_reason
+                WHEN name_reason IS NOT NULL THEN name_reason END AS reject_reason
     FROM (
         SELECT row_number, lower(coalesce({email_raw}, '')) AS email, coalesce({email_raw}, '') AS email_raw,
-               {name} AS name, {col("linkedin")} AS linkedin, {col("github")} AS github,
+               clean_name AS name, name_reason, {col("linkedin")} AS linkedin, {col("github")} AS github,
                {col("other_links")} AS other_links, {col("goals")} AS goals, {col("offers")} AS offers_text,
                {col("wants")} AS wants_text, {col("timezone")} AS timezone, {col("experience")} AS experience_text,
                {col("submitted_at")} AS submitted_text, {submitted} AS submitted_at, {extra} AS extra

@@ -1,51 +1,52 @@
-"""Members' names as they wrote them, made safe: one line, no control or invisible characters, a first name.
+"""Members' names as they wrote them, made safe: one line, no control characters, something visible.
 
-Rules (issue: a name that is only a tab crashed matching for everyone):
-- line breaks, tabs and other whitespace collapse to single spaces (`Eve\\r\\nBcc: x` -> `Eve Bcc: x`);
-- a name that is empty after that, or made only of invisible characters (zero-width, direction marks,
-  other format characters) or control characters, or longer than MAX_NAME characters, is refused with
-  a sentence for that row;
-- names in any script are kept exactly as written otherwise (李雷, Zoë, Ñuño).
+Rules (issue 20 item 4: a name that was only a tab crashed matching for everyone):
+- line breaks, tabs and every other kind of whitespace collapse to single spaces, and the ends are
+  trimmed (`Eve\\r\\nBcc: x` -> `Eve Bcc: x`); other control characters are dropped;
+- a name that is empty after that, or has nothing visible (only zero-width characters, direction
+  marks, other format or control characters, combining marks, blank-looking letters), or is longer
+  than MAX_NAME characters, is refused with a sentence for that row;
+- otherwise a name is kept exactly as written, in any script (李雷, Zoë, Ñuño): no case change, no
+  Unicode normalisation, zero-width joiners and direction marks inside a name kept.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 MAX_NAME = 200
-_SPACES = re.compile(r"\s+")
-# Unicode categories that print nothing: controls (Cc), format characters such as zero-width and
-# direction marks (Cf), and unassigned/private/surrogate code points.
-_INVISIBLE = {"Cc", "Cf", "Cn", "Co", "Cs", "Zl", "Zp"}
+NO_NAME = "No name"
+INVISIBLE = "The name has nothing visible (only control, zero-width, direction or other invisible characters)"
+TOO_LONG = f"The name is longer than {MAX_NAME} characters"
+
+# Letters and symbols that print as blank space and are used to fake an empty name.
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f")
 
 
 def clean_name(text: object) -> tuple[str | None, str | None]:
-    """(the name to store, None) or (None, the reason this row's name is refused)."""
-    if not isinstance(text, str):
-        return None, "no name"
-    collapsed = _SPACES.sub(" ", "".join(" " if _is_control_space(c) else c for c in text)).strip()
-    visible = [c for c in collapsed if c != " " and unicodedata.category(c) not in _INVISIBLE]
-    if not collapsed:
-        return None, "no name"
-    if not visible:
-        return None, "the name holds only invisible or control characters"
-    if len(collapsed) > MAX_NAME:
-        return None, f"the name is longer than {MAX_NAME} characters"
-    cleaned = "".join(c for c in collapsed if unicodedata.category(c) != "Cc")
+    """(the name to store, None), or (None, the sentence saying why this row's name is refused)."""
+    if not isinstance(text, str) or not text.strip():
+        return None, NO_NAME
+    if not text.isprintable():  # the rare name holding controls, format characters or odd spaces
+        text = "".join(c for c in text if c.isspace() or unicodedata.category(c) not in ("Cc", "Cs"))
+    cleaned = " ".join(text.split())
+    if not cleaned or not _visible(cleaned[0]) and not any(map(_visible, cleaned)):
+        return None, INVISIBLE
+    if len(cleaned) > MAX_NAME:
+        return None, TOO_LONG
     return cleaned, None
 
 
 def first_name(full: object, *, fallback: str = "there") -> str:
-    """The first word of a stored name, or `fallback` (as in "Hi there") when there is none."""
-    if not isinstance(full, str):
-        return fallback
-    for word in full.split():
-        if any(unicodedata.category(c) not in _INVISIBLE for c in word):
-            return word
+    """The first word of a name that has something visible in it, or `fallback` ("Hi there")."""
+    if isinstance(full, str):
+        for word in full.split():
+            if any(_visible(c) for c in word):
+                return word
     return fallback
 
 
-def _is_control_space(char: str) -> bool:
-    # Vertical tab, form feed, next line and the like separate words as a space would.
-    return unicodedata.category(char) in {"Cc", "Zl", "Zp"} and char not in "\x00"
+def _visible(char: str) -> bool:
+    # Other (controls, format, unassigned, private, surrogates), separators and lone combining marks
+    # print nothing on their own.
+    return char not in _BLANK and unicodedata.category(char)[0] not in "CZM"

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from lib.errors import InvalidInput
-from lib.intake import timezones
+from lib.intake import names, timezones
 from lib.matching import wording
 from lib.storage import db
 
@@ -99,7 +99,10 @@ def score_pairs(cands: pd.DataFrame, pool: pd.DataFrame, settings: Settings) -> 
 def reasons(row: Any, pool: pd.DataFrame) -> list[str]:
     """The reasons for one pair (a row with a, b, a_teaches_b, b_teaches_a and the distances), component by component."""
     a, b = pool.loc[row.a], pool.loc[row.b]
-    first_a, first_b = a["name"].split()[0], b["name"].split()[0]
+    first_a, first_b = (
+        names.first_name(a["name"], fallback=a["email"]),
+        names.first_name(b["name"], fallback=b["email"]),
+    )
     if first_a == first_b:
         first_a, first_b = a["name"], b["name"]
     pair = Pair(row, a, b, first_a, first_b)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from lib.intake import names
 from lib.matching import score, wording
 from lib.storage import db
 
@@ -75,7 +76,7 @@ def cause_counts(unmatched: pd.DataFrame) -> list[tuple[str, int]]:
 
 
 def _why_one(m, supply: dict, counts: _Counts, settings: score.Settings) -> tuple[str, str]:
-    first = m.name.split()[0]
+    first = names.first_name(m.name, fallback=m.email)
     if m.n_wants == 0 and m.n_offers == 0:
         return (
             f"{first} listed no skills to offer or to learn; ask what they could teach and want to learn.",

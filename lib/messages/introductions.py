@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import duckdb
 
+from lib.intake import names
 from lib.pair_life import pairs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,10 +56,10 @@ def introduction(con: duckdb.DuckDBPyConnection, pairing_id: int, *, moderator_n
     found = pairs.pairing(con, pairing_id)
     text = template_path().read_text(encoding="utf-8")
     filled = Template(text).safe_substitute(
-        a_first=found["a_name"].split()[0],
+        a_first=names.first_name(found["a_name"], fallback=found["a"]),
         a_name=found["a_name"],
         a_email=found["a"],
-        b_first=found["b_name"].split()[0],
+        b_first=names.first_name(found["b_name"], fallback=found["b"]),
         b_name=found["b_name"],
         b_email=found["b"],
         a_teaches_b=", ".join(found["a_teaches_b"]),

@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 
 from lib.errors import InvalidInput
+from lib.intake import names
 from lib.storage import db
 
 DEFAULT_THRESHOLDS = {
@@ -69,7 +70,7 @@ def needs_attention(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
 
 def nudge_text(kind: str, row: pd.Series) -> str:
     """A friendly email to copy for a stalled pair."""
-    return _NUDGES[kind].format(a_first=row["a_name"].split()[0], b_first=row["b_name"].split()[0])
+    return _NUDGES[kind].format(a_first=names.first_name(row["a_name"]), b_first=names.first_name(row["b_name"]))
 
 
 def _stalled(con: duckdb.DuckDBPyConnection, state: str, since: str, cutoff) -> pd.DataFrame:
