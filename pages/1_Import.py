@@ -6,7 +6,7 @@ import streamlit as st
 
 from lib import ui
 from lib.errors import MentoringError
-from lib.intake import importer
+from lib.intake import csvfile, dates, importer
 
 page = ui.page_setup("Import", ":material/upload_file:")
 st.title("Import applications")
@@ -16,8 +16,22 @@ st.caption(
 )
 
 KEEP = "(keep as extra answer)"
+AUTO = "Automatic"
+COUNTS = ("inserted", "updated", "unchanged", "skipped", "rejected")
 labels = {KEEP: None, **{label: name for name, label in importer.FIELDS.items()}}
 upload = st.file_uploader("CSV export", type=["csv", "tsv", "txt"], key="import.file")
+
+
+@st.cache_resource(show_spinner="Reading the file ...", max_entries=4)
+def read_file(digest: str, encoding: str | None, _data: bytes) -> importer.Preview:
+    """The file decoded in the chosen encoding (or the detected one), once per file and encoding."""
+    return importer.preview_import(_data, encoding=encoding)
+
+
+def use_encoding(name: str) -> None:
+    """The one-click alternative encoding."""
+    st.session_state["import.encoding"] = name
+
 
 if upload is not None:
     data = upload.getvalue()
@@ -26,16 +40,31 @@ if upload is not None:
         for key in [k for k in st.session_state if str(k).startswith("import.map.")]:
             del st.session_state[key]
         st.session_state["import.sha"] = digest
+    left, right = st.columns(2)
+    chosen = left.selectbox(
+        "Encoding", [AUTO, *csvfile.ENCODING_CHOICES], format_func=csvfile.encoding_label, key="import.encoding"
+    )
+    order = right.selectbox(
+        "Date order", [AUTO, *dates.ORDERS], format_func=lambda o: dates.ORDER_WORDS.get(o, o), key="import.dates"
+    )
     try:
-        preview = ui.import_preview(digest, data)
+        preview = read_file(digest, None if chosen == AUTO else chosen, data)
     except MentoringError as exc:
         ui.show_error(exc)
         st.stop()
     parsed = preview.parsed
     st.write(
         f"**{ui.safe(upload.name)}**: {len(parsed.records):,} rows, {len(parsed.header)} columns, "
-        f"{parsed.encoding}, {parsed.delimiter_name}-separated."
+        f"{parsed.delimiter_name}-separated. Read as {csvfile.encoding_label(parsed.encoding)}."
     )
+    if parsed.encoding_examples and not parsed.encoding.startswith("utf"):
+        st.caption("Names as read: " + ui.safe(", ".join(parsed.encoding_examples)))
+    for other in parsed.encoding_alternatives:
+        label = f"Read as {csvfile.encoding_label(other)} instead"
+        st.button(label, key=f"import.use.{other}", on_click=use_encoding, args=(other,))
+    remembered = page.read(importer.remembered_mapping, parsed.header)
+    if remembered:
+        st.info("Columns chosen as you chose them last time for a file with these columns.", icon=":material/history:")
 
     st.subheader("Which column is which?")
     st.caption(
@@ -45,13 +74,16 @@ if upload is not None:
     mapping = {}
     grid = st.columns(3)
     for index, column in enumerate(parsed.header):
-        guess = preview.mapping[column]
+        guess = (remembered or preview.mapping)[column]
         default = list(labels).index(importer.FIELDS[guess]) if guess else 0
         choice = grid[index % 3].selectbox(column, list(labels), index=default, key=f"import.map.{index}")
         mapping[column] = labels[choice]
 
     st.subheader("Preview")
     st.dataframe(importer.mapped_preview(preview, mapping), hide_index=True, key="import.preview")
+    date_order = None if order == AUTO else order
+    for sentence in importer.check_warnings(parsed, mapping, date_order=date_order)[1]:
+        st.warning(ui.safe(sentence), icon=":material/warning:")
     try:
         importer.validate_mapping(mapping)
     except MentoringError as exc:
@@ -72,6 +104,8 @@ if upload is not None:
                         data,
                         filename=upload.name,
                         mapping=mapping,
+                        encoding=None if chosen == AUTO else chosen,
+                        date_order=date_order,
                         status=status,
                         moderator=page.moderator,
                         progress=lambda f, text: bar.progress(f, text=text),
@@ -81,6 +115,8 @@ if upload is not None:
                 ui.show_error(exc)
             else:
                 st.session_state["import.last_id"] = result.import_id
+                for sentence in result.warnings:
+                    st.warning(ui.safe(sentence), icon=":material/warning:")
 
 last_id = st.session_state.get("import.last_id")
 if last_id:
@@ -88,7 +124,7 @@ if last_id:
     row = history[history["id"] == last_id].iloc[0]
     st.success(f"Imported {ui.safe(row['filename'])}.", icon=":material/check_circle:")
     cols = st.columns(5)
-    for col, name in zip(cols, ("inserted", "updated", "unchanged", "skipped", "rejected")):
+    for col, name in zip(cols, COUNTS):
         col.metric(name.capitalize(), int(row[name]))
     rejects = page.read(importer.rejects_table, last_id)
     if not rejects.empty:
@@ -114,27 +150,12 @@ else:
         history,
         hide_index=True,
         key="import.history",
-        column_order=[
-            "imported_at",
-            "filename",
-            "rows_read",
-            "inserted",
-            "updated",
-            "unchanged",
-            "skipped",
-            "rejected",
-            "moderator",
-            "sha256",
-        ],
+        column_order=["imported_at", "filename", "rows_read", *COUNTS, "moderator", "sha256"],
         column_config={
             "imported_at": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm"),
             "filename": "File",
             "rows_read": "Rows",
-            "inserted": "Inserted",
-            "updated": "Updated",
-            "unchanged": "Unchanged",
-            "skipped": "Skipped",
-            "rejected": "Rejected",
+            **{name: name.capitalize() for name in COUNTS},
             "moderator": "By",
             "sha256": st.column_config.TextColumn("SHA-256", help="Fingerprint of the file", width="small"),
         },

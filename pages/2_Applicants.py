@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lib import ui
+from lib.intake import importer
 from lib.members import applicants, stages
 
 page = ui.page_setup("Applicants", ":material/group:")
@@ -88,9 +89,20 @@ def one_applicant(email: str) -> None:
         page.apply(lambda cur: applicants.set_notes(cur, email, notes, moderator=page.moderator), "Notes saved.")
 
 
+def unknown_zones() -> None:
+    """The time-zone answers not understood (stored as unknown), so the moderator can ask again."""
+    table = page.read(importer.unreadable_timezones)
+    if table.empty:
+        return
+    st.subheader("Answers not understood")
+    st.caption("These time-zone answers name no zone for sure; their members count as 'time zone unknown' in matching.")
+    st.dataframe(table, hide_index=True, key="applicants.unknown_zones")
+
+
 stage_line()
 table = applicants_table()
 if table is not None:
     chosen = move_form(table)
     if len(chosen) == 1:
         one_applicant(chosen[0])
+unknown_zones()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from lib import demo
 from lib.cli.common import MODERATOR, command, optional
-from lib.intake import importer
+from lib.intake import csvfile, dates, importer, links, mappings, timezones
 from lib.members import applicants
 
 
@@ -16,6 +17,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add import, applicants, set-status and demo."""
     p = command(sub, "import", _import, about="import a CSV export of applications")
     p.add_argument("file", type=Path)
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help=f"which column feeds a field (remembered for files with the same header); FIELD is one of: "
+        f"{', '.join(importer.FIELDS)}; an empty COLUMN means no column feeds it",
+    )
+    p.add_argument("--encoding", metavar="NAME", help=f"read the file in this encoding ({', '.join(ENCODINGS)})")
+    p.add_argument("--dates", choices=dates.ORDERS, help="day/month order of the submission times")
     p.add_argument("--status", default="applied", choices=importer.MOVABLE, help="stage for new applicants")
     p.add_argument("--json", action="store_true")
 
@@ -34,10 +45,21 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _import(con, args) -> int:
     data = args.file.read_bytes()
-    result = importer.import_applications(con, data, filename=args.file.name, status=args.status, moderator=MODERATOR)
+    result = importer.import_applications(
+        con,
+        data,
+        filename=args.file.name,
+        choices=mappings.parse_choices(args.map),
+        encoding=args.encoding,
+        date_order=args.dates,
+        status=args.status,
+        moderator=MODERATOR,
+    )
     if args.json:
         print(json.dumps(result.as_json()))
     else:
+        for sentence in result.warnings:
+            print(f"Warning: {sentence}", file=sys.stderr)
         print(
             f"{args.file.name}: {result.inserted} inserted, {result.updated} updated, {result.unchanged} unchanged, "
             f"{result.skipped} skipped, {len(result.rejected)} rejected."
@@ -45,6 +67,9 @@ def _import(con, args) -> int:
         for row in result.rejected:
             print(f"  row {row['row']}: {row['reason']}")
     return 0
+
+
+ENCODINGS = list(csvfile.ENCODING_CHOICES)
 
 
 def _applicants(con, args) -> int:
@@ -62,9 +87,9 @@ def _applicant_json(r) -> dict:
         "email": r.email,
         "name": r.name,
         "status": r.status,
-        "linkedin": optional(r.linkedin),
-        "github": optional(r.github),
-        "timezone": optional(r.timezone),
+        "linkedin": links.absolute_url(optional(r.linkedin), site="linkedin"),
+        "github": links.absolute_url(optional(r.github), site="github"),
+        "timezone": timezones.to_zone(optional(r.timezone)),
         "experience_years": optional(r.experience_years),
         "offers": list(r.offers),
         "wants": list(r.wants),

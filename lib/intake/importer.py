@@ -8,6 +8,12 @@ skipped (submissions superseded by a newer one of the same person, in the file o
 rejected (rows with no email, an invalid email, or a name lib.intake.names refuses; kept with their reason and
 raw values). Names are stored as lib.intake.names.clean_name leaves them (one line, whitespace collapsed).
 Blank rows are ignored and counted nowhere.
+
+Which column is which comes from lib.intake.mappings (guessed from the titles, or remembered for the
+header); a re-import never replaces a stored answer with a blank because a column is not mapped this
+time. Within one file a later row is newer than an earlier one unless both carry a submission time.
+Dates are read in the file's day/month order (lib.intake.dates), profile links stored as absolute https
+links (lib.intake.links), and time-zone answers not understood are listed in the report.
 """
 
 from __future__ import annotations
@@ -22,8 +28,9 @@ import duckdb
 import pandas as pd
 
 from lib.errors import ImportRefused, InvalidInput, MentoringError
-from lib.intake import names, skills
+from lib.intake import dates, links, mappings, names, skills, timezones
 from lib.intake.csvfile import ParsedCSV, parse_csv_bytes
+from lib.intake.mappings import FIELDS as FIELDS  # the command line and the Import page read it here
 from lib.members.stages import MOVABLE as MOVABLE  # choices for the command line and the Import page
 from lib.members.stages import STAGES as STAGES  # the command line and the Import page read it here
 from lib.members.stages import check_new_stage
@@ -31,56 +38,23 @@ from lib.storage import backup, db
 
 Progress = Callable[[float, str], None]
 
-FIELDS: dict[str, str] = {
-    "email": "Email",
-    "name": "Full name",
-    "first_name": "First name",
-    "last_name": "Last name",
-    "linkedin": "LinkedIn",
-    "github": "GitHub",
-    "other_links": "Other links",
-    "goals": "What they want from it",
-    "offers": "Skills offered",
-    "wants": "Skills wanted",
-    "timezone": "Time zone",
-    "experience": "Years of experience",
-    "submitted_at": "Submission time",
+_MULTI = mappings.MULTI
+# Stored columns a field feeds: a field no column feeds keeps what is stored (never blanked by a re-import).
+_STORED = {
+    "linkedin": ("linkedin",),
+    "github": ("github",),
+    "other_links": ("other_links",),
+    "goals": ("goals",),
+    "offers": ("offers_text",),
+    "wants": ("wants_text",),
+    "timezone": ("timezone",),
+    "experience": ("experience_text", "experience_years"),
+    "submitted_at": ("submitted_text", "submitted_at"),
 }
-# Fields that several columns may feed (their values are joined with a new line).
-_MULTI = {"other_links"}
-# First matching rule wins, so more specific wordings come first.
-_RULES: list[tuple[str, str]] = [
-    ("submitted_at", r"^time ?stamp$|submitted|submission|^date$|date of application|marca temporal|horodateur"),
-    ("email", r"e-?mail|correo|courriel"),
-    ("linkedin", r"linked ?in"),
-    ("github", r"git ?hub|gitlab"),
-    ("first_name", r"first name|given name|forename"),
-    ("last_name", r"last name|surname|family name"),
-    ("offers", r"offer|teach|can share|can help|mentor others|skills you have|expertise"),
-    ("wants", r"learn|improve|skills? (you )?(want|wish|need)|want to get better"),
-    ("goals", r"get out of|goal|hope|why|motivat|expect|looking for"),
-    ("timezone", r"time ?zone|\btz\b|utc offset"),
-    ("experience", r"\byears?\b|experience|seniority"),
-    ("name", r"\bname\b"),
-    ("other_links", r"website|portfolio|blog|homepage|\burl\b|\blinks?\b|profile"),
-]
+_HASHED = (
+    "name, linkedin, github, other_links, goals, offers_text, wants_text, timezone, experience_text, submitted_text"
+)
 _EMAIL = r"[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\]]+"
-_TIMESTAMP_FORMATS = [
-    "%Y/%m/%d %I:%M:%S %p",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S.%f",
-    "%m/%d/%Y %H:%M:%S",
-    "%d/%m/%Y %H:%M:%S",
-    "%d.%m.%Y %H:%M:%S",
-    "%m/%d/%Y %H:%M",
-    "%d/%m/%Y %H:%M",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%d",
-    "%m/%d/%Y",
-    "%d/%m/%Y",
-    "%d.%m.%Y",
-]
 _SKILL_SPLIT = r"[,;\n\r]+"
 _SKILL_TRIM = " \t-*•·–"
 
@@ -107,6 +81,10 @@ class ImportResult:
     rejected: list[dict] = field(default_factory=list)
     encoding: str = ""
     delimiter: str = ""
+    mapping: dict[str, str | None] = field(default_factory=dict)
+    date_order: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    unknown_timezones: list[dict] = field(default_factory=list)
 
     def as_json(self) -> dict:
         """The published JSON shape of the `import --json` command."""
@@ -116,22 +94,57 @@ class ImportResult:
             "unchanged": self.unchanged,
             "skipped": self.skipped,
             "rejected": [{"row": r["row"], "reason": r["reason"]} for r in self.rejected],
+            "mapping": mappings.by_field(self.mapping),
+            "unmapped_columns": [column for column, name in self.mapping.items() if name is None],
+            "missing_fields": mappings.missing_fields(self.mapping),
+            "encoding": self.encoding,
+            "date_order": self.date_order,
+            "warnings": self.warnings,
+            "unknown_timezones": self.unknown_timezones,
         }
 
 
-def guess_mapping(header: list[str]) -> dict[str, str | None]:
-    """Map each column to a field by its wording; None keeps the column as extra data."""
-    mapping: dict[str, str | None] = {}
-    taken: set[str] = set()
-    for column in header:
-        text = column.lower()
-        mapping[column] = None
-        for name, pattern in _RULES:
-            if (name not in taken or name in _MULTI) and re.search(pattern, text):
-                mapping[column] = name
-                taken.add(name)
-                break
-    return mapping
+def guess_mapping(header: list[str], records: list[list[str]] | None = None) -> dict[str, str | None]:
+    """Map each column to a field by its title (and its values); None keeps the column as extra data."""
+    return mappings.guess_mapping(header, records or ())
+
+
+def choose_mapping(
+    con: duckdb.DuckDBPyConnection | None,
+    parsed: ParsedCSV,
+    *,
+    choices: dict[str, str | None] | None = None,
+) -> dict[str, str | None]:
+    """The mapping remembered for this header (else the guess), with the moderator's FIELD=COLUMN choices."""
+    mapping = (mappings.remembered(con, parsed.header) if con is not None else None) or guess_mapping(
+        parsed.header, parsed.records
+    )
+    return mappings.with_choices(mapping, choices, parsed.header) if choices else mapping
+
+
+def remembered_mapping(con: duckdb.DuckDBPyConnection, header: list[str]) -> dict[str, str | None] | None:
+    """The mapping last chosen for files with this header (the Import page pre-fills it), or None."""
+    return mappings.remembered(con, header)
+
+
+def check_warnings(
+    parsed: ParsedCSV, mapping: dict[str, str | None], *, date_order: str | None = None
+) -> tuple[str | None, list[str]]:
+    """The date order the file will be read in, and every warning (decoding first) before importing."""
+    found = dates.DateOrder(None)
+    columns = [c for c, f in mapping.items() if f == "submitted_at"]
+    if columns:
+        index = parsed.header.index(columns[0])
+        values = {r[index] for r in parsed.records if index < len(r)}
+        languages = mappings.languages(parsed.header)
+        found = dates.detect_order(values, column=columns[0], languages=languages, override=date_order)
+    sentences = list(parsed.warnings) + ([found.warning] if found.warning else [])
+    for name in mappings.missing_fields(mapping):
+        sentences.append(
+            f"No column holds {mappings.FIELDS[name].lower()} ({name}): {mappings.USED[name]}. If the file has "
+            f"such a column, choose it on the Import page or with --map {name}=COLUMN."
+        )
+    return found.order, sentences
 
 
 def validate_mapping(mapping: dict[str, str | None]) -> None:
@@ -153,10 +166,10 @@ def validate_mapping(mapping: dict[str, str | None]) -> None:
         raise ImportRefused("No column holds the applicants' names; choose the name column by hand.")
 
 
-def preview_import(data: bytes, *, rows: int = 5) -> Preview:
+def preview_import(data: bytes, *, rows: int = 5, encoding: str | None = None) -> Preview:
     """Decode and split a file and guess its mapping, writing nothing."""
-    parsed = parse_csv_bytes(data)
-    mapping = guess_mapping(parsed.header)
+    parsed = parse_csv_bytes(data, encoding=encoding)
+    mapping = guess_mapping(parsed.header, parsed.records)
     width = len(parsed.header)
     sample = pd.DataFrame(
         [(r + [""] * width)[:width] for r in parsed.records[:rows]], columns=parsed.header, dtype="string"
@@ -180,25 +193,35 @@ def import_applications(
     *,
     filename: str,
     mapping: dict[str, str | None] | None = None,
+    choices: dict[str, str | None] | None = None,
+    encoding: str | None = None,
+    date_order: str | None = None,
     status: str = "applied",
     moderator: str = "local",
     is_demo: bool = False,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Import one CSV export in one transaction; refuse the whole file with a sentence if unusable."""
+    """Import one CSV export in one transaction; refuse the whole file with a sentence if unusable.
+
+    A `mapping` (the page) or `choices` (`--map`) is remembered for files with the same header."""
     report = progress or (lambda fraction, text: None)
     check_new_stage(status)
     report(0.05, "Reading the file")
-    parsed = parse_csv_bytes(data)
-    mapping = mapping if mapping is not None else guess_mapping(parsed.header)
+    parsed = parse_csv_bytes(data, encoding=encoding)
+    chosen = mapping is not None or bool(choices)
+    mapping = mapping if mapping is not None else choose_mapping(con, parsed, choices=choices)
     if set(mapping) != set(parsed.header):
         raise InvalidInput("The column mapping does not match this file's columns; preview the file again.")
     validate_mapping(mapping)
+    order, warnings = check_warnings(parsed, mapping, date_order=date_order)
     report(0.3, "Taking a snapshot of the database first")
     backup.snapshot_before(con, "before-import")
     report(0.35, f"Read {len(parsed.records):,} rows; checking them")
     try:
         with db.transaction(con):
+            if chosen:
+                guessed = guess_mapping(parsed.header, parsed.records)
+                mappings.remember(con, parsed.header, mapping if mapping != guessed else None)
             result = import_parsed(
                 con,
                 parsed,
@@ -209,6 +232,8 @@ def import_applications(
                 moderator=moderator,
                 is_demo=is_demo,
                 report=report,
+                date_order=order,
+                warnings=warnings,
             )
     except duckdb.Error as exc:
         raise MentoringError(f"The import failed and nothing was written: {exc}") from exc
@@ -227,14 +252,20 @@ def import_parsed(
     moderator: str = "local",
     is_demo: bool = False,
     report: Progress | None = None,
+    date_order: str | None = None,
+    warnings: list[str] | None = None,
 ) -> ImportResult:
     """Write a parsed file; the caller holds the transaction (so the demo can add to it)."""
+    if warnings is None:
+        date_order, warnings = check_warnings(parsed, mapping)
     raw = _raw_frame(parsed)
     meta = {
         "filename": filename,
         "sha256": hashlib.sha256(data).hexdigest(),
         "encoding": parsed.encoding,
         "delimiter": parsed.delimiter_name,
+        "date_order": date_order,
+        "warnings": list(warnings),
     }
     try:
         return _write(
@@ -252,6 +283,7 @@ def import_parsed(
         # Temp tables go with a rollback or are dropped by _write; a registered frame is not transactional.
         db.unregister(con, "_import_raw_df")
         db.unregister(con, "_import_names_df")
+        db.unregister(con, "_import_links_df")
 
 
 def rejects_table(con: duckdb.DuckDBPyConnection, import_id: int) -> pd.DataFrame:
@@ -316,10 +348,16 @@ def _write(con, raw, parsed, mapping, meta, *, status, moderator, is_demo, repor
     db.register(con, "_import_raw_df", raw)
     db.register(con, "_import_names_df", _clean_names(raw, mapping, header))
     con.execute("CREATE TEMP TABLE _import_raw AS SELECT * FROM _import_raw_df POSITIONAL JOIN _import_names_df")
-    timestamp_format = _timestamp_format(con, _column_of(mapping, header, "submitted_at"))
     experience = _experience_values(raw, _column_of(mapping, header, "experience"))
-    sql, params = _stage_sql(mapping, header, timestamp_format)
+    sql, params = _stage_sql(mapping, header, meta["date_order"])
     con.execute(sql, params)
+    meta["warnings"] += _undated_warning(con, mapping)
+    _absolute_links(con, mapping)
+    unknown_zones = _unknown_zones(con)
+    if unknown_zones:
+        meta["warnings"].append(
+            f"{len(unknown_zones)} time-zone answers were not understood and are stored as unknown."
+        )
     if experience is not None:
         db.register(con, "_exp_df", experience)
         con.execute("UPDATE _stage SET experience_years = e.years FROM _exp_df e WHERE _stage.experience_text = e.text")
@@ -331,7 +369,7 @@ def _write(con, raw, parsed, mapping, meta, *, status, moderator, is_demo, repor
         "unchanged, skipped, rejected, is_demo, moderator) VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, ?, ?) RETURNING id",
         [now, meta["filename"], meta["sha256"], meta["encoding"], meta["delimiter"], len(raw), is_demo, moderator],
     ).fetchone()[0]
-    _classify(con)
+    _classify(con, kept=[c for name, cols in _STORED.items() if name not in mapping.values() for c in cols])
     counts = _apply(con, import_id, now, status=status, is_demo=is_demo, moderator=moderator)
     report(0.9, "Saving rejected rows")
     rejected = _store_rejects(con, import_id, header)
@@ -358,6 +396,10 @@ def _write(con, raw, parsed, mapping, meta, *, status, moderator, is_demo, repor
         rejected,
         meta["encoding"],
         meta["delimiter"],
+        dict(mapping),
+        meta["date_order"],
+        meta["warnings"],
+        unknown_zones,
     )
 
 
@@ -377,25 +419,67 @@ def _clean_names(raw: pd.DataFrame, mapping, header: list[str]) -> pd.DataFrame:
     return per_text.iloc[codes].reset_index(drop=True)
 
 
-def _timestamp_format(con, columns: list[str]) -> str | None:
+def unreadable_timezones(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The stored time-zone answers not understood: Answer, Members (how many gave it), Why."""
+    rows = con.execute(
+        "SELECT timezone, count(*) FROM applicants WHERE nullif(trim(timezone), '') IS NOT NULL "
+        "GROUP BY timezone ORDER BY count(*) DESC, timezone"
+    ).fetchall()
+    found = [(answer, n, *timezones.zone_or_reason(answer)) for answer, n in rows]
+    return pd.DataFrame(
+        [(answer, n, why) for answer, n, zone, why in found if zone is None], columns=["Answer", "Members", "Why"]
+    )
+
+
+def _undated_warning(con, mapping) -> list[str]:
+    columns = [c for c, f in mapping.items() if f == "submitted_at"]
     if not columns:
-        return None
-    column = columns[0]
-    best, best_count = None, 0
-    for fmt in _TIMESTAMP_FORMATS:
-        count = con.execute(
-            f"SELECT count(try_strptime({_clean_ts(column)}, ?)) FROM "
-            f"(SELECT {column} FROM _import_raw WHERE trim({column}) <> '' LIMIT 2000)",
-            [fmt],
-        ).fetchone()[0]
-        if count > best_count:
-            best, best_count = fmt, count
-    return best
+        return []
+    count, example = con.execute(
+        "SELECT count(*), min(submitted_text) FROM _stage WHERE submitted_text IS NOT NULL AND submitted_at IS NULL"
+    ).fetchone()
+    if not count:
+        return []
+    return [
+        f"{count:,} answers in '{columns[0]}' are not dates this program reads (for example '{example}'); "
+        "those rows count as undated (a later row of the same person in the file is newer)."
+    ]
 
 
-def _clean_ts(column: str) -> str:
-    # Google Forms appends the form owner's zone ("GMT+1"); times are kept as written, in that zone.
-    return f"regexp_replace(trim({column}), '\\s*(GMT|UTC)\\s*([+-]\\d{{1,2}}(:?\\d{{2}})?)?$', '')"
+def _absolute_links(con, mapping) -> None:
+    """Profile links as absolute https links; an answer that is not a link moves to the extra answers."""
+    fed = set(mapping.values())
+    for name in ("linkedin", "github", "other_links"):
+        if name not in fed:
+            continue
+        texts = [t for (t,) in con.execute(f"SELECT DISTINCT {name} FROM _stage WHERE {name} IS NOT NULL").fetchall()]
+        if name == "other_links":
+            urls = [links.links_in(t) for t in texts]
+        else:
+            urls = [links.absolute_url(t, site=name) for t in texts]
+        db.register(con, "_import_links_df", pd.DataFrame({"text": texts, "url": urls}, dtype="string"))
+        label = next(c for c, f in mapping.items() if f == name)
+        con.execute(
+            f"UPDATE _stage SET {name} = l.url, extra = CASE WHEN l.url IS NULL THEN "
+            f"json_merge_patch(coalesce(_stage.extra, '{{}}'::JSON), json_object(?, l.text)) ELSE _stage.extra END "
+            f"FROM _import_links_df l WHERE _stage.{name} = l.text",
+            [label],
+        )
+        db.unregister(con, "_import_links_df")
+
+
+def _unknown_zones(con) -> list[dict]:
+    """Each time-zone answer of the file not understood: the answer, its rows and why (blank is no answer)."""
+    rows = con.execute(
+        "SELECT timezone, list(row_number ORDER BY row_number) FROM _stage "
+        "WHERE timezone IS NOT NULL AND reject_reason IS NULL GROUP BY timezone ORDER BY min(row_number)"
+    ).fetchall()
+    found = []
+    for answer, numbers in rows:
+        zone, reason = timezones.zone_or_reason(answer)
+        if zone is None:
+            found.append({"answer": answer, "rows": numbers, "reason": reason})
+    return found
 
 
 def _experience_values(raw: pd.DataFrame, columns: list[str]) -> pd.DataFrame | None:
@@ -406,7 +490,7 @@ def _experience_values(raw: pd.DataFrame, columns: list[str]) -> pd.DataFrame | 
     return pd.DataFrame({"text": texts, "years": [parse_experience(t) for t in texts]})
 
 
-def _stage_sql(mapping, header, timestamp_format) -> tuple[str, list]:
+def _stage_sql(mapping, header, date_order) -> tuple[str, list]:
     def col(name: str) -> str:
         cols = _column_of(mapping, header, name)
         if not cols:
@@ -417,9 +501,9 @@ def _stage_sql(mapping, header, timestamp_format) -> tuple[str, list]:
 
     email_raw = col("email")
     ts_cols = _column_of(mapping, header, "submitted_at")
-    submitted = f"try_strptime({_clean_ts(ts_cols[0])}, ?)" if ts_cols and timestamp_format else "NULL::TIMESTAMP"
+    submitted = dates.parse_sql(f"trim({ts_cols[0]})", date_order) if ts_cols and date_order else "NULL::TIMESTAMP"
     extras = [i for i, h in enumerate(header) if mapping.get(h) is None]
-    params: list = [timestamp_format] if ts_cols and timestamp_format else []
+    params: list = []
     if extras:
         extra = "json_object(" + ", ".join(f"?, c{i}" for i in extras) + ")"
         params += [header[i] for i in extras]
@@ -429,8 +513,6 @@ def _stage_sql(mapping, header, timestamp_format) -> tuple[str, list]:
     CREATE TEMP TABLE _stage AS
     SELECT row_number, email, name, linkedin, github, other_links, goals, offers_text, wants_text,
            timezone, experience_text, NULL::DOUBLE AS experience_years, submitted_text, submitted_at, extra,
-           md5(CAST(to_json([name, linkedin, github, other_links, goals, offers_text, wants_text, timezone,
-                             experience_text, submitted_text, CAST(extra AS VARCHAR)]) AS VARCHAR)) AS content_hash,
            CASE WHEN email = '' THEN 'No email address'
                 WHEN NOT regexp_full_match(email, '{_EMAIL}')
                      THEN 'Email ''' || email_raw || ''' is not a valid address'
@@ -447,22 +529,36 @@ def _stage_sql(mapping, header, timestamp_format) -> tuple[str, list]:
     return sql, params
 
 
-def _classify(con) -> None:
+def _classify(con, *, kept: list[str]) -> None:
+    """Each row's action. The newest row of a person wins: a later row of the file is newer unless both
+    rows carry a time (an undated row starts a new group, and a group's times are compared). Stored
+    columns no column of this file feeds are kept, and the content hash is taken after keeping them."""
+    merged = ", ".join(f"CASE WHEN a.id IS NULL THEN r.{c} ELSE a.{c} END AS {c}" for c in kept)
+    replace = f" REPLACE ({merged})" if kept else ""
     con.execute(
-        """
+        f"""
         CREATE TEMP TABLE _classified AS
-        WITH ranked AS (
-            SELECT *, row_number() OVER (PARTITION BY email ORDER BY submitted_at DESC NULLS LAST,
-                                         row_number DESC) AS rank
+        WITH grouped AS (
+            SELECT *, count(*) FILTER (WHERE submitted_at IS NULL)
+                          OVER (PARTITION BY email ORDER BY row_number ROWS UNBOUNDED PRECEDING) AS undated_before
             FROM _stage WHERE reject_reason IS NULL
+        ), ranked AS (
+            SELECT *, row_number() OVER (PARTITION BY email ORDER BY undated_before DESC, submitted_at DESC NULLS LAST,
+                                         row_number DESC) AS rank
+            FROM grouped
+        ), merged AS (
+            SELECT r.*{replace}, a.id AS applicant_id, a.content_hash AS stored_hash, r.submitted_at AS file_time,
+                   a.submitted_at AS stored_time
+            FROM ranked r LEFT JOIN applicants a ON a.email = r.email
+        ), hashed AS (
+            SELECT *, md5(CAST(to_json([{_HASHED}, CAST(extra AS VARCHAR)]) AS VARCHAR)) AS content_hash FROM merged
         )
-        SELECT r.*, a.id AS applicant_id,
-               CASE WHEN r.rank > 1 THEN 'superseded'
-                    WHEN a.id IS NULL THEN 'insert'
-                    WHEN a.content_hash = r.content_hash THEN 'unchanged'
-                    WHEN r.submitted_at < a.submitted_at THEN 'older'
-                    ELSE 'update' END AS action
-        FROM ranked r LEFT JOIN applicants a ON a.email = r.email
+        SELECT *, CASE WHEN rank > 1 THEN 'superseded'
+                       WHEN applicant_id IS NULL THEN 'insert'
+                       WHEN stored_hash = content_hash THEN 'unchanged'
+                       WHEN file_time < stored_time THEN 'older'
+                       ELSE 'update' END AS action
+        FROM hashed
         """
     )
 

@@ -22,13 +22,17 @@ _NO_ANSWER = frozenset(
     "n/a na none no nope nil null nothing yok hayir yoktur ninguno ninguna nenhum nenhuma aucun aucune keine "
     "kein nein nicht - -- . x private later soon".split()
 )
+_ALREADY = re.compile(r"https://(?:[a-z0-9-]+\.)+[a-z]{2,24}(?:/(?:[^\s<>\"'`]*[^\s<>\"'`.,;)])?)?", re.ASCII)
+_SPACE = re.compile(r"\s")
 _TRIM = " \t\r\n<>\"'`.,;()[]"
 
 
 def absolute_url(text: str | None, *, site: str | None = None) -> str | None:
     """An absolute https link for a link-like answer (or a handle on `site`), else None."""
+    if text and _ALREADY.fullmatch(text):
+        return text  # most answers are copied from the browser's address bar
     value = (text or "").strip().strip(_TRIM)
-    if not value or any(c.isspace() for c in value) or value.lower() in _NO_ANSWER:
+    if not value or _SPACE.search(value) or value.lower() in _NO_ANSWER:
         return None
     handle = _handle(value, site)
     if handle:

@@ -212,9 +212,9 @@ def remembered(con: duckdb.DuckDBPyConnection, header: Sequence[str]) -> dict[st
     return {column: stored[column] for column in header}
 
 
-def remember(con: duckdb.DuckDBPyConnection, header: Sequence[str], mapping: dict[str, str | None]) -> None:
-    """Keep the moderator's mapping for the next file with this header."""
-    db.set_setting(con, _key(header), {column: mapping.get(column) for column in header})
+def remember(con: duckdb.DuckDBPyConnection, header: Sequence[str], mapping: dict[str, str | None] | None) -> None:
+    """Keep the moderator's mapping for the next file with this header (None: forget it, use the guess)."""
+    db.set_setting(con, _key(header), {column: mapping.get(column) for column in header} if mapping else None)
 
 
 def by_field(mapping: dict[str, str | None]) -> dict[str, str | list[str]]:
