@@ -93,7 +93,9 @@ def test_home_shows_stage_counts_and_the_last_import(con):
 def test_import_page_maps_previews_imports_and_shows_rejects(con, monkeypatch):
     reads = []
     real_preview = importer.preview_import
-    monkeypatch.setattr(importer, "preview_import", lambda data: reads.append(len(data)) or real_preview(data))
+    monkeypatch.setattr(
+        importer, "preview_import", lambda data, **kw: reads.append(len(data)) or real_preview(data, **kw)
+    )
     at = open_app("pages/1_Import.py")
     at.file_uploader(key="import.file").upload("form.csv", GOOGLE, "text/csv")
     at.run()
