@@ -9,6 +9,7 @@ from lib.pair_life import attention, lifecycle
 page = ui.page_setup("Home", ":material/home:")
 summary = page.read(applicants.home_summary)
 st.title("Peer mentoring: today")
+ui.show_settings_warnings()
 
 
 def go(target: str, state: dict) -> None:

@@ -9,7 +9,10 @@ Each setting is taken from the first of these that sets it (an empty or blank va
 3. its default.
 
 SETTINGS lists every setting with its variable, key and default; the README's configuration section
-says the same. This module reads the environment and one TOML file, nothing else (no Streamlit).
+says the same. A key of secrets.toml that is no setting (a typo, or a line under the wrong [table], such
+as `session_idle_minutes` written below `[moderators]`) changes nothing: `check` says so in a sentence
+per key, which the dashboard shows on its home page and the command line prints on stderr.
+This module reads the environment and one TOML file, nothing else (no Streamlit).
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ class Config:
     allowed_moderator_emails: list[str]
     session_idle_minutes: float
     identity_provider: dict | None
+    warnings: tuple[str, ...] = ()
 
 
 def load(secrets: Mapping | None = None, environ: Mapping | None = None) -> Config:
@@ -76,11 +80,38 @@ def load(secrets: Mapping | None = None, environ: Mapping | None = None) -> Conf
     return Config(
         db_path=Path(raw["db_path"]),
         password_hash=_text(raw["password_hash"]),
-        moderators={str(k): str(v) for k, v in dict(raw["moderators"]).items()},
+        moderators={str(k): v for k, v in dict(raw["moderators"]).items() if isinstance(v, str)},
         allowed_moderator_emails=[str(e) for e in raw["allowed_moderator_emails"]],
         session_idle_minutes=float(raw["session_idle_minutes"]),
         identity_provider=None if raw["identity_provider"] is None else dict(raw["identity_provider"]),
+        warnings=tuple(check(secrets)),
     )
+
+
+def check(secrets: Mapping) -> list[str]:
+    """A sentence for each key of secrets.toml that is ignored: not a setting, or not a password hash
+    under [moderators] (a setting written below that line belongs above it)."""
+    known = {s.secret for s in SETTINGS if s.secret}
+    found = [
+        f"secrets.toml: '{key}' is not a setting, so it is ignored (the settings are {', '.join(sorted(known))})."
+        for key in secrets
+        if key not in known
+    ]
+    moderators = secrets.get("moderators")
+    if moderators is not None and not isinstance(moderators, Mapping):
+        return [*found, "secrets.toml: 'moderators' must be a [moderators] table of name = password hash."]
+    for name, value in dict(moderators or {}).items():
+        if name in known:
+            found.append(
+                f"secrets.toml: '{name}' is under [moderators], where it is ignored; move it above the "
+                "[moderators] line."
+            )
+        elif not (isinstance(value, str) and value.strip().startswith("$argon2")):
+            found.append(
+                f"secrets.toml: [moderators] '{name}' is not an argon2id password hash, so that account cannot "
+                "log in; make one with `python -m lib hash-password`."
+            )
+    return found
 
 
 def read_secrets(path: Path | None = None) -> dict:

@@ -27,6 +27,9 @@ from lib.privacy import privacy
 from lib.storage import db, exports
 
 APP_NAME = "Peer mentoring"
+# The browser tab's icon, served by the dashboard itself: a ":material/...:" page icon would make the
+# browser fetch it from Google's font CDN, which an offline dashboard cannot reach.
+ICON = Path(__file__).resolve().parent / "icon.png"
 # Long lists: tables show the first MAX_ROWS rows (downloads hold them all) and pickers offer the
 # first MAX_CHOICES; a search or filter narrows them. Browsers draw 20,000-row tables slowly.
 MAX_ROWS = 2_000
@@ -44,6 +47,19 @@ NAV = [
     ("pages/7_Audit.py", "Audit log", ":material/history:"),
     ("pages/9_Data.py", "Backups & privacy", ":material/shield:"),
 ]
+
+
+class DownloadRefused(MentoringError):
+    """A guarded download was used already, expired, or its session signed out."""
+
+
+@dataclass
+class SignedIn:
+    """Who a browser session is signed in as; `active` turns False when it signs out, so a callable
+    that captured this object while drawing (a download) can tell from Streamlit's backend thread."""
+
+    who: str
+    active: bool = True
 
 
 @dataclass
@@ -114,9 +130,13 @@ def forget_reads() -> None:
     st.cache_data.clear()
 
 
-def page_setup(title: str, icon: str = ":material/groups:") -> Page:
-    """Set the page config, enforce the login gate and open the database; every page calls it first."""
-    st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=icon, layout="wide")
+def page_setup(title: str, icon: str | None = None) -> Page:
+    """Set the page config, enforce the login gate and open the database; every page calls it first.
+
+    `icon` (a page's ":material/...:" name) is not used for the browser tab, which always shows ICON.
+    """
+    del icon
+    st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=str(ICON), layout="wide")
     moderator = _gate()
     path = db.db_path()
     try:
@@ -128,6 +148,36 @@ def page_setup(title: str, icon: str = ":material/groups:") -> Page:
     page = Page(path, moderator)
     _sidebar(page)
     return page
+
+
+def show_settings_warnings() -> None:
+    """A warning for each secrets.toml key that changes nothing (for the home page)."""
+    for sentence in _config().warnings:
+        st.warning(sentence, icon=":material/settings:")
+
+
+def guarded_download(fn, *, minutes: float = 5, clock=time.monotonic):
+    """`fn` for a deferred download button, usable once, for `minutes` after this draw, and only while
+    the session that drew it is still signed in.
+
+    Streamlit runs a deferred download's callable whenever any websocket client asks for its file id,
+    and serves the file it makes without a session; so the callable checks the sign-in itself. A refusal
+    raises, and the browser says "Failed to generate file for download".
+    """
+    signed_in = st.session_state.get("auth.signed_in")
+    deadline = clock() + minutes * 60
+    unused = threading.Lock()
+
+    def download():
+        if not unused.acquire(blocking=False):
+            raise DownloadRefused("This download was made already; reload the page for a new one.")
+        if signed_in is None or not signed_in.active:
+            raise DownloadRefused("The session that showed this download is signed out.")
+        if clock() > deadline:
+            raise DownloadRefused(f"This download expired {minutes:g} minutes after the page showed it.")
+        return fn()
+
+    return download
 
 
 def safe(value: object) -> str:
@@ -257,18 +307,20 @@ def _gate() -> str:
     allowed = configuration.allowed_moderator_emails
     if not table and not allowed:
         if auth.is_loopback(st.get_option("server.address")):
-            return "local"
+            return _signed_in("local")
+        _sign_out()
         _explain_password_needed()
         st.stop()
     now = time.time()
     idle = configuration.session_idle_minutes
     if st.session_state.get("auth.user") and auth.expired(st.session_state.get("auth.seen"), now, idle):
-        st.session_state.pop("auth.user", None)
+        _sign_out()
         st.session_state["auth.expired"] = True
     st.session_state["auth.seen"] = now
     identity = st.session_state.get("auth.user") or auth.oidc_moderator(_user(), allowed)
     if identity:
-        return identity
+        return _signed_in(identity)
+    _sign_out()
     _login_form(table, bool(allowed) and configuration.identity_provider is not None)
     st.stop()
 
@@ -291,21 +343,32 @@ def _login_form(table: dict[str, str], offer_oidc: bool) -> None:
     password = st.text_input("Moderator password", type="password", key="login.password")
     if not st.button("Log in", key="login.submit", type="primary"):
         return
-    throttle = _throttle()
     keys = [f"account:{(name or '').strip().lower()}", f"session:{_session_id()}"]
-    wait = max(throttle.wait_seconds(k) for k in keys)
-    if wait > 0:
-        st.error(f"Too many wrong passwords. Wait {wait:.0f} seconds, then try again.")
+    try:
+        who = _throttle().attempt(keys, lambda: auth.check_login(table, name, password))
+    except auth.LoginRefused as exc:
+        st.error(str(exc))
         return
-    who = auth.check_login(table, name, password)
     if who:
-        for k in keys:
-            throttle.reset(k)
         st.session_state["auth.user"] = who
         st.rerun()
-    for k in keys:
-        throttle.record_failure(k)
     st.error("That name and password do not match. Try again (after a few wrong tries you must wait a little).")
+
+
+def _signed_in(who: str) -> str:
+    current = st.session_state.get("auth.signed_in")
+    if current is None or not current.active or current.who != who:
+        if current is not None:
+            current.active = False
+        st.session_state["auth.signed_in"] = SignedIn(who)
+    return who
+
+
+def _sign_out() -> None:
+    st.session_state.pop("auth.user", None)
+    current = st.session_state.pop("auth.signed_in", None)
+    if current is not None:
+        current.active = False
 
 
 def _user() -> dict:
@@ -342,7 +405,7 @@ def _sidebar(page: Page) -> None:
         else:
             st.caption(f"Signed in as {page.moderator}")
             if st.button("Log out", key="auth.logout", icon=":material/logout:"):
-                st.session_state.pop("auth.user", None)
+                _sign_out()
                 if _user().get("is_logged_in"):
                     st.logout()
                 st.rerun()

@@ -16,11 +16,13 @@ st.subheader("Backup")
 st.caption("The whole database as one zip file. Keep it somewhere safe: it holds members' personal data.")
 st.download_button(
     "Download a backup (zip)",
-    lambda: backup.backup_zip(page.con()),
+    ui.guarded_download(lambda: backup.backup_zip(page.con()), minutes=5),
     file_name="mentoring-backup.zip",
     mime="application/zip",
     key="data.backup",
     icon=":material/download:",
+    help="Made when clicked. The button works once, within 5 minutes of the page showing it, while you are "
+    "signed in; any change on the page draws a fresh one.",
 )
 shots = backup.snapshots(page.path)
 st.caption(

@@ -4,11 +4,13 @@ One module per command group adds its sub-commands (`register`); this module ass
 them, in the order `--help` lists the commands, and runs the chosen one.
 
 Exit codes: 0 done; 2 refused or failed, with one sentence on stderr and nothing written.
+Keys of secrets.toml that change nothing (see lib/config.check) are reported on stderr first.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import duckdb
@@ -25,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; return the process exit code."""
     args = build_parser().parse_args(argv)
     try:
+        _report_ignored_settings()
         if not args.database:
             return args.run(args)
         con = startup.open_database(database_path(args))
@@ -38,6 +41,16 @@ def main(argv: list[str] | None = None) -> int:
         return fail(f"The database refused the change and nothing was written: {exc}")
     except OSError as exc:
         return fail(f"Cannot read or write {exc.filename or 'a file'}: {exc.strerror}.")
+
+
+def _report_ignored_settings() -> None:
+    # A command given --db needs nothing from secrets.toml, so a broken file is reported, not fatal, here.
+    try:
+        found = config.check(config.read_secrets())
+    except MentoringError as exc:
+        found = [str(exc)]
+    for sentence in found:
+        print(f"Warning: {sentence}", file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import stat
 import sys
 from pathlib import Path
 
 from lib import demo
 from lib.cli.common import MODERATOR, command, optional
+from lib.errors import ImportRefused
 from lib.intake import csvfile, dates, importer, links, mappings, timezones
 from lib.members import applicants
 
@@ -44,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _import(con, args) -> int:
-    data = args.file.read_bytes()
+    data = _read_export(args.file)
     result = importer.import_applications(
         con,
         data,
@@ -67,6 +69,23 @@ def _import(con, args) -> int:
         for row in result.rejected:
             print(f"  row {row['row']}: {row['reason']}")
     return 0
+
+
+def _read_export(path: Path) -> bytes:
+    # Checked before reading: /dev/zero or a 4 GiB file would otherwise fill the memory first.
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise ImportRefused(f"Cannot read {path}: {exc.strerror}.") from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise ImportRefused(f"{path} is not a regular file; give the CSV file itself.")
+    if info.st_size > csvfile.MAX_BYTES:
+        raise ImportRefused(
+            f"The file is {info.st_size / 1024 / 1024:,.0f} MB; the limit is {csvfile.MAX_BYTES // 1024 // 1024} MB. "
+            "Export fewer responses (for example by date) and import them in parts."
+        )
+    with path.open("rb") as file:
+        return file.read(csvfile.MAX_BYTES + 1)  # a file that grew since stat() is still cut at the limit
 
 
 ENCODINGS = list(csvfile.ENCODING_CHOICES)

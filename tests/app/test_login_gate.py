@@ -4,7 +4,7 @@ import pytest
 from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
-from lib import auth, demo
+from lib import auth, demo, ui
 from tests.conftest import ROOT
 
 PAGES = ["app.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))]
@@ -14,6 +14,14 @@ PASSWORD = "let me in please"
 @pytest.fixture
 def password(monkeypatch):
     monkeypatch.setenv("MENTORING_PASSWORD_HASH", auth.hash_password(PASSWORD))
+
+
+@pytest.fixture
+def still_clock(monkeypatch):
+    """A login throttle whose clock stands still, so its waits do not run out while AppTest works."""
+    throttle = auth.Throttle(clock=lambda: 1000.0)
+    monkeypatch.setattr(ui, "_throttle", lambda: throttle)
+    return throttle
 
 
 def _shown(at) -> str:
@@ -44,7 +52,7 @@ def test_right_password_opens_the_page(con, password):
     assert "Signed in as moderator" in [c.value for c in at.caption]
 
 
-def test_wrong_passwords_are_refused_then_slowed_down(con, password):
+def test_wrong_passwords_are_refused_then_slowed_down(con, password, still_clock):
     at = _page("app.py")
     for _ in range(auth.FREE_ATTEMPTS):
         at.text_input(key="login.password").input("guess")
@@ -93,7 +101,7 @@ def test_each_moderator_logs_in_with_their_own_account_and_the_audit_log_says_wh
     assert con.execute("SELECT moderator FROM audit_log WHERE action = 'load_demo'").fetchone()[0] == "bob"
 
 
-def test_throttling_is_per_account(con):
+def test_throttling_is_per_account(con, still_clock):
     at = _with_accounts()
     for _ in range(auth.FREE_ATTEMPTS):
         at.text_input(key="login.name").input("alice")
@@ -107,6 +115,8 @@ def test_throttling_is_per_account(con):
     fresh.text_input(key="login.password").input("alice's password")
     fresh.button(key="login.submit").click().run()
     assert "Wait" in fresh.error[0].value
+    # AppTest gives every session the same id, so also check that the account itself is what waits
+    assert still_clock.wait_seconds("account:alice") > 0 and still_clock.wait_seconds("account:bob") == 0
 
 
 def test_an_idle_session_expires(con, monkeypatch):

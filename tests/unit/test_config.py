@@ -1,11 +1,14 @@
 """Configuration precedence: environment variable, then secrets.toml, then the default."""
 
+import tomllib
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from lib import auth, cli, config
 from lib.errors import MentoringError
+from tests.conftest import ROOT
 
 
 @pytest.fixture
@@ -81,3 +84,64 @@ def test_command_line_opens_the_configured_database(tmp_path, monkeypatch, capsy
     monkeypatch.setenv("MENTORING_DB", str(tmp_path / "configured.duckdb"))
     assert cli.main(["applicants"]) == 0
     assert (tmp_path / "configured.duckdb").exists()
+
+
+def test_a_setting_under_moderators_is_reported_not_an_account(tmp_path, monkeypatch):
+    # README's example once put session_idle_minutes below [moderators], where it changed nothing.
+    path = tmp_path / "secrets.toml"
+    path.write_text('[moderators]\nalice = "$argon2id$v=19$x"\nsession_idle_minutes = 5\n', encoding="utf-8")
+    monkeypatch.setattr(config, "SECRETS_FILE", path)
+    loaded = config.load()
+    assert loaded.session_idle_minutes == 30 and loaded.moderators == {"alice": "$argon2id$v=19$x"}
+    assert loaded.warnings == (
+        "secrets.toml: 'session_idle_minutes' is under [moderators], where it is ignored; "
+        "move it above the [moderators] line.",
+    )
+
+
+def test_unknown_keys_and_values_that_are_no_hash_are_reported():
+    found = config.check({"session_idle_minute": 5, "moderators": {"bob": "hunter2", "carol": 7}})
+    assert len(found) == 3
+    assert "'session_idle_minute' is not a setting" in found[0]
+    assert "'bob' is not an argon2id password hash" in found[1] and "'carol'" in found[2]
+
+
+def test_a_correct_secrets_file_has_no_warnings():
+    good = {
+        "moderator_password_hash": "$argon2id$v=19$a",
+        "session_idle_minutes": 10,
+        "allowed_moderator_emails": ["mod@example.org"],
+        "auth": {"redirect_uri": "http://localhost:8501/oauth2callback"},
+        "moderators": {"alice": "$argon2id$v=19$b"},
+    }
+    assert config.check(good) == [] and config.load(good).warnings == ()
+
+
+def test_readme_secrets_example_has_no_ignored_keys():
+    readme = (config.ROOT / "README.md").read_text(encoding="utf-8")
+    examples = [block.split("```", 1)[0] for block in readme.split("```toml\n")[1:]]
+    assert examples
+    for example in examples:
+        text = example.replace("$argon2id$...", "$argon2id$v=19$x")
+        assert config.check(tomllib.loads(text)) == []
+
+
+def test_the_command_line_prints_ignored_keys_on_stderr(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "secrets.toml"
+    path.write_text("[moderators]\nsession_idle_minutes = 5\n", encoding="utf-8")
+    monkeypatch.setattr(config, "SECRETS_FILE", path)
+    assert cli.main(["--db", str(tmp_path / "x.duckdb"), "applicants"]) == 0
+    assert capsys.readouterr().err.strip() == (
+        "Warning: secrets.toml: 'session_idle_minutes' is under [moderators], where it is ignored; "
+        "move it above the [moderators] line."
+    )
+
+
+def test_the_home_page_shows_ignored_keys(con):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.secrets["colour"] = "blue"
+    at.run()
+    assert [w.value for w in at.warning if "'colour' is not a setting" in w.value]
+    plain = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    plain.run()
+    assert not [w.value for w in plain.warning if "secrets.toml" in w.value]
