@@ -63,6 +63,30 @@ def test_pages_hold_no_sql_and_no_database_calls():
     assert offenders == []
 
 
+def test_pages_stay_at_or_under_150_code_lines():
+    long = {}
+    for path in [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]:
+        code = [
+            line
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.strip().startswith("#")
+        ]
+        if len(code) > 150:
+            long[path.name] = len(code)
+    assert long == {}
+
+
+def test_no_function_in_lib_spans_more_than_60_lines():
+    long = []
+    for path in sorted((ROOT / "lib").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 60:
+                long.append(
+                    f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({node.end_lineno - node.lineno + 1} lines)"
+                )
+    assert long == []
+
+
 def test_the_checks_catch_a_planted_circle_and_a_layer_breach(tmp_path):
     (tmp_path / "lib" / "storage").mkdir(parents=True)
     (tmp_path / "lib" / "intake").mkdir()
