@@ -2,7 +2,8 @@
 
 Each setting is taken from the first of these that sets it (an empty or blank value counts as unset):
 
-1. its environment variable, for the settings that have one (`MENTORING_DB`, `MENTORING_PASSWORD_HASH`);
+1. its environment variable, for the settings that have one (`MENTORING_DB`, `MENTORING_PASSWORD_HASH`,
+   `MENTORING_TEMPLATES`);
 2. `.streamlit/secrets.toml`, for the settings that have a key there. The command line reads the file
    under the project; the dashboard passes in Streamlit's `st.secrets` instead (Streamlit reads the same
    file, and AppTest lets tests set their own);
@@ -53,6 +54,7 @@ SETTINGS = (
         'the single shared password\'s argon2id hash (the account "moderator")',
     ),
     Setting("moderators", None, "moderators", {}, "moderator name -> argon2id password hash"),
+    Setting("templates_dir", "MENTORING_TEMPLATES", None, None, "a folder holding your own introduction.txt"),
     Setting("allowed_moderator_emails", None, "allowed_moderator_emails", [], "who may sign in with Google"),
     Setting("session_idle_minutes", None, "session_idle_minutes", 30, "sign out after this many idle minutes"),
     Setting("identity_provider", None, "auth", None, "Streamlit's [auth] section, for sign-in with Google"),
@@ -69,6 +71,7 @@ class Config:
     allowed_moderator_emails: list[str]
     session_idle_minutes: float
     identity_provider: dict | None
+    templates_dir: Path | None = None
     warnings: tuple[str, ...] = ()
 
 
@@ -84,6 +87,7 @@ def load(secrets: Mapping | None = None, environ: Mapping | None = None) -> Conf
         allowed_moderator_emails=[str(e) for e in raw["allowed_moderator_emails"]],
         session_idle_minutes=float(raw["session_idle_minutes"]),
         identity_provider=None if raw["identity_provider"] is None else dict(raw["identity_provider"]),
+        templates_dir=Path(raw["templates_dir"]) if _text(raw["templates_dir"]) else None,
         warnings=tuple(check(secrets)),
     )
 

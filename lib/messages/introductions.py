@@ -7,7 +7,6 @@ $b_email, $a_teaches_b, $b_teaches_a and $moderator_name are filled in.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
@@ -15,6 +14,7 @@ from urllib.parse import quote
 
 import duckdb
 
+from lib import config
 from lib.intake import names
 from lib.pair_life import pairs
 
@@ -39,8 +39,8 @@ class Email:
 
 def template_path() -> Path:
     """Where the introduction template lives."""
-    folder = os.environ.get("MENTORING_TEMPLATES")
-    return (Path(folder) if folder else ROOT / "data" / "templates") / "introduction.txt"
+    folder = config.load({}).templates_dir  # an environment variable only: no need to read secrets.toml
+    return (folder or ROOT / "data" / "templates") / "introduction.txt"
 
 
 def signature(moderator: str, *, community_name: str | None = None) -> str:

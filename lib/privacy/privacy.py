@@ -12,9 +12,10 @@ from datetime import timedelta
 import duckdb
 import pandas as pd
 
-from lib.errors import InvalidInput, NotFound
+from lib.errors import InvalidInput
 from lib.insight import analytics
 from lib.members import applicants
+from lib.members.directory import member_by_email
 from lib.pair_life import pairs
 from lib.privacy import erasure
 from lib.storage import db, exports
@@ -22,7 +23,7 @@ from lib.storage import db, exports
 
 def export_member(con: duckdb.DuckDBPyConnection, email: str) -> dict:
     """Everything held about one member, as JSON-ready data (a subject access request)."""
-    person = _person(con, email)
+    person = member_by_email(con, email)
     applicant_id = person["id"]
     return {
         "applicant": _records(con, "SELECT * FROM applicants WHERE id = ?", [applicant_id])[0],
@@ -116,13 +117,6 @@ def write_export(con: duckdb.DuckDBPyConnection, what: str, path) -> int:
     with open(path, "wb") as out:
         out.write(exports.to_csv_bytes(table))
     return len(table)
-
-
-def _person(con: duckdb.DuckDBPyConnection, email: str) -> dict:
-    row = con.execute("SELECT id, email, timezone FROM applicants WHERE email = ?", [email.strip().lower()]).fetchall()
-    if not row:
-        raise NotFound(f"No applicant has the email {email.strip()}.")
-    return dict(zip(("id", "email", "timezone"), row[0]))
 
 
 def _records(con: duckdb.DuckDBPyConnection, sql: str, params) -> list[dict]:
