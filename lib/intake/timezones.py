@@ -73,6 +73,8 @@ _UTC_NAMES = {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", 
               "Etc/GMT0", "Etc/GMT+0", "Etc/GMT-0", "GMT0", "GMT+0", "GMT-0", "Greenwich", "Etc/Greenwich"}  # fmt: skip
 _ZERO_OFFSET_WORDS = {"utc", "gmt", "z", "zulu"}  # not "UT": that is Utah
 _MAX_NGRAM = 6
+# Parts of the world that are also small towns' names ("Asia" in the Philippines): never a place here.
+_CONTINENTS = frozenset({"asia", "europe", "africa", "america", "americas", "oceania", "antarctica", "eurasia"})
 # "or" in the languages read, so "EST/EDT or CET" is two alternatives rather than one place.
 _OR = re.compile(r"\s(?:or|oder|ou|o|ó|u|ya da|veya|yoksa|или|lub|oppure)\s", re.IGNORECASE)
 _OFFSET = re.compile(
@@ -146,8 +148,8 @@ def _zone_or_reason(text: str) -> tuple[str | None, str | None]:
         return _alternatives(text, parts)
     offsets, rest = _offsets(clean)
     clues = _iana_clues(rest) + _name_clues(rest)
-    if all(c.kind == "town" for c in clues) and re.search(r"\b[^\W\d_A-Z]{3,}\b", rest):
-        clues = []  # in a sentence, a town alone may be a common word: "Same as above"
+    if all(c.kind == "town" for c in clues) and _unread_words(rest, clues):
+        clues = []  # beside other words, a town alone may be a common word: "Same as above", "SF Bay Area"
     if not clues and not offsets:
         return None, f"'{text}' names no place, zone or offset this program knows."
     if not clues:
@@ -233,6 +235,13 @@ def _name_clues(rest: str) -> list[_Clue]:
                 clues.append(clue)
                 used[start : start + n] = [True] * n
     return clues
+
+
+def _unread_words(rest: str, clues: list[_Clue]) -> list[str]:
+    read = {w for c in clues for w in c.label.split()} | _index().stopwords
+    # Two capitals are a state or country code ("Vancouver BC"); two small letters are a word ("us").
+    words = [t for t in re.findall(r"[^\W\d_]{2,}", rest) if len(t) > 2 or t.islower()]
+    return [w for w in map(_fold, words) if w not in read]
 
 
 def _is_city(key: str, clue: _Clue) -> bool:
@@ -409,7 +418,7 @@ def _index() -> _Index:
         if key in names and names[key].kind == "city" and len(key) <= 4:
             del names[key]
     stopwords = _stopwords(cldr_names, windows, country_zones, metazones)
-    for word in stopwords:
+    for word in stopwords | _CONTINENTS:
         if word in names and names[word].kind == "city":
             del names[word]
     return _Index(iana, windows, names, abbreviations, patterns, people, stopwords)

@@ -198,6 +198,8 @@ UNKNOWN = [
     "N/A",
     "same as us",
     "-",
+    "Asia",  # a continent, and a small town in the Philippines
+    "SF Bay Area",  # "Bay" is a Philippine town too; the rest of the answer is not read
 ]
 
 
