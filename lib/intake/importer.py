@@ -55,7 +55,6 @@ _HASHED = (
     "name, linkedin, github, other_links, goals, offers_text, wants_text, timezone, experience_text, submitted_text"
 )
 _EMAIL = r"[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\]]+"
-_SKILL_SPLIT = r"[,;\n\r]+"
 _SKILL_TRIM = " \t-*•·–"
 
 
@@ -598,7 +597,7 @@ def _apply(con, import_id: int, now, *, status: str, is_demo: bool, moderator: s
             SELECT a.id, a.offers_text, a.wants_text FROM applicants a JOIN _classified c ON a.email = c.email
             WHERE c.action IN ('insert', 'update')
         ), lists AS (
-            SELECT id, kind, regexp_split_to_array(txt, '{_SKILL_SPLIT}') AS parts
+            SELECT id, kind, regexp_extract_all(txt, '{skills.SKILL_WORD}') AS parts  -- as split_skills
             FROM (SELECT id, 'offer' AS kind, offers_text AS txt FROM changed WHERE offers_text IS NOT NULL
                   UNION ALL
                   SELECT id, 'want', wants_text FROM changed WHERE wants_text IS NOT NULL)

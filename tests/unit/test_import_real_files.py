@@ -117,3 +117,13 @@ def test_a_chosen_mapping_is_remembered_for_the_same_header(con):
     again = _import(con, make_csv(header, [["b@x.org", "Bo", "C", "Zig"]]))
     assert again.mapping["Stuff"] == "wants" and again.mapping["Things"] == "offers"
     assert importer.remembered_mapping(con, header)["Stuff"] == "wants"
+
+
+def test_parenthesised_skill_list_is_stored_whole_not_as_fragments(con):
+    header = ["Timestamp", "Email Address", "Full name", "Offers", "Wants"]
+    _import(con, make_csv(header, [["13/01/2026 09:00:00", "a@x.org", "Ann", "Backend (PHP, NodeJS, Go), Rust", "Go"]]))
+    raws = {r for (r,) in con.execute("SELECT raw FROM applicant_skills WHERE kind = 'offer'").fetchall()}
+    assert raws == {"Backend (PHP, NodeJS, Go)", "Rust"}  # no "Backend (PHP" or "Go)"
+    skills = {s for (s,) in con.execute(
+        "SELECT s.name FROM applicant_skills a JOIN skills s ON s.id = a.skill_id WHERE kind = 'offer'").fetchall()}
+    assert {"Backend development", "PHP", "Node.js", "Go", "Rust"} <= skills
