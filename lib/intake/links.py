@@ -24,6 +24,8 @@ _NO_ANSWER = frozenset(
 )
 _ALREADY = re.compile(r"https://(?:[a-z0-9-]+\.)+[a-z]{2,24}(?:/(?:[^\s<>\"'`]*[^\s<>\"'`.,;)])?)?", re.ASCII)
 _SPACE = re.compile(r"\s")
+# "github: jdoe", "LinkedIn: linkedin.com/in/jdoe": the site's name written before the answer.
+_LABEL = re.compile(r"^(?:github|gitlab|linkedin)\s*:\s*(?!//)", re.IGNORECASE)
 _TRIM = " \t\r\n<>\"'`.,;()[]"
 
 
@@ -31,7 +33,7 @@ def absolute_url(text: str | None, *, site: str | None = None) -> str | None:
     """An absolute https link for a link-like answer (or a handle on `site`), else None."""
     if text and _ALREADY.fullmatch(text):
         return text  # most answers are copied from the browser's address bar
-    value = (text or "").strip().strip(_TRIM)
+    value = _LABEL.sub("", (text or "").strip()).strip(_TRIM)
     if not value or _SPACE.search(value) or value.lower() in _NO_ANSWER:
         return None
     handle = _handle(value, site)

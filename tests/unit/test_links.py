@@ -20,6 +20,9 @@ from lib.intake.links import absolute_url, links_in
         ("@jane-doe-42", "linkedin", "https://www.linkedin.com/in/jane-doe-42"),
         ("octocat.github.io", None, "https://octocat.github.io"),
         ("jane.dev/blog", None, "https://jane.dev/blog"),
+        ("github: octocat", "github", "https://github.com/octocat"),  # the site's name written first
+        ("GitHub:octocat", "github", "https://github.com/octocat"),
+        ("LinkedIn: linkedin.com/in/jane", "linkedin", "https://linkedin.com/in/jane"),
     ],
 )
 def test_link_like_answers_become_absolute_https_links(text, site, expected):
