@@ -406,7 +406,7 @@ def _index() -> _Index:
         **cities,
         **cldr_cities,
         **_us_states(places, gazetteer.get_us_states(), canonical, patterns),
-        **_countries(country_zones, country_people),
+        **_countries(country_zones, country_people, cities),
         **cldr_names,
         **{key: _Clue("windows", {zone: 1.0}, key) for key, zone in windows.items()},
     }
@@ -498,7 +498,7 @@ def _us_states(places, states, canonical, patterns) -> dict[str, _Clue]:
     }
 
 
-def _countries(country_zones, country_people) -> dict[str, _Clue]:
+def _countries(country_zones, country_people, cities) -> dict[str, _Clue]:
     from babel import Locale
 
     spellings: dict[str, str] = {}
@@ -509,11 +509,16 @@ def _countries(country_zones, country_people) -> dict[str, _Clue]:
             if len(code) == 2 and code.isalpha() and code in country_zones:
                 spellings.setdefault(_fold(name), code)
     spellings.update(_COUNTRY_ALIASES)
+    english = {_fold(row[1]).replace("&", "and") for row in _tab_rows("iso3166.tab")} | set(_COUNTRY_ALIASES)
+    english |= {_fold(name) for name in Locale.parse("en").territories.values()}
     clues = {}
     for key, code in spellings.items():
         zones = country_zones.get(code)
         if zones:
             weights = {z: country_people.get((code, z), 0.0) + 1.0 for z in zones}
+            if key not in english and key in cities:  # "Salvador": El Salvador in French, a city in Brazil
+                for zone, people in cities[key].weights.items():
+                    weights[zone] = weights.get(zone, 0.0) + people
             clues[re.sub(r"[^\w ]", " ", key).strip()] = _Clue("country", weights, code)
     return {re.sub(r"\s+", " ", k): v for k, v in clues.items()}
 

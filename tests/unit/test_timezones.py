@@ -152,6 +152,8 @@ SPELLINGS = {
     "Nairobi": "Africa/Nairobi",
     "Cape Town": "Africa/Johannesburg",
     "Dubai": "Asia/Dubai",
+    "Salvador, Bahia": "America/Bahia",
+    "Granada, España": "Europe/Madrid",
     "Singapore": "Asia/Singapore",
     "Jakarta": "Asia/Jakarta",
     "Manila": "Asia/Manila",
@@ -200,6 +202,8 @@ UNKNOWN = [
     "-",
     "Asia",  # a continent, and a small town in the Philippines
     "SF Bay Area",  # "Bay" is a Philippine town too; the rest of the answer is not read
+    "Salvador",  # El Salvador in French, and a city of millions in Brazil
+    "Granada",  # Grenada in Spanish, and a city in Spain
 ]
 
 
