@@ -2,7 +2,7 @@
 
 import json
 
-from lib.intake import importer
+from lib.intake import importer, mappings
 from tests.conftest import make_csv
 
 TURKISH = [
@@ -127,3 +127,12 @@ def test_parenthesised_skill_list_is_stored_whole_not_as_fragments(con):
     skills = {s for (s,) in con.execute(
         "SELECT s.name FROM applicant_skills a JOIN skills s ON s.id = a.skill_id WHERE kind = 'offer'").fetchall()}
     assert {"Backend development", "PHP", "Node.js", "Go", "Rust"} <= skills
+
+
+def test_wanted_skills_headers_in_several_languages(con):
+    for i, wants in enumerate(["Compétences souhaitées", "Habilidades deseadas", "Habilidades desejadas",
+                               "Gewünschte Fähigkeiten", "Desired skills"]):  # fmt: skip
+        header = ["Horodateur", "Adresse e-mail", "Nom complet", "Compétences offertes", wants]
+        result = _import(con, make_csv(header, [["13/01/2026 09:00:00", f"p{i}@x.org", "Noël", "Java", "Go"]],
+                                       encoding="cp1252", delimiter=";"))  # fmt: skip
+        assert result.mapping.get(wants) == "wants" and "wants" not in mappings.missing_fields(result.mapping)
