@@ -149,6 +149,7 @@ class Resolver:
             if curated and len(key) >= FUZZY_MIN_LENGTH:
                 self._fuzzy.setdefault(key, (words, set()))[1].add(skill_id)
         self._loose = {k: v for k, v in loose.items() if v is not None}
+        self._one_thing = {_key(text) for text, _, _ in spellings if "/" in text}  # "ui/ux", "ci/cd"
         self._fuzzy_keys = list(self._fuzzy)
 
     @classmethod
@@ -177,15 +178,23 @@ class Resolver:
         text = _clean(word)
         if not text:
             return [word.strip() or word]
-        known = self._exact(text)
+        known = self._slashed(text) or self._exact(text)
         if known is not None:
-            return [known]
+            return known if isinstance(known, list) else [known]
         for split in (self._grouped, self._coordinated):
             parts = split(text)
             if parts:
                 return parts
         found = self._fuzzy_match(text)
         return [found if found is not None else text]
+
+    def _slashed(self, text: str) -> list[int] | None:
+        # Keys drop punctuation, so "Flutter/Dart" would be the alias "flutter dart" (Flutter alone);
+        # when every side of the slash is a different known skill, it names them all.
+        if "/" not in text or _key(text) in self._one_thing:
+            return None
+        parts = [self._exact(p) for p in text.split("/")]
+        return _unique(parts) if None not in parts and len(set(parts)) > 1 else None
 
     def _exact(self, text: str) -> int | None:
         keys = (lambda: _key(text), lambda: fold(_VERSION.sub("", text)), lambda: fold(_FILLER.sub(" ", text.lower())))
