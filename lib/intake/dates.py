@@ -25,6 +25,13 @@ PATTERN = (
     r"^\s*(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})\.?(?:(?:\s+|[Tt]|,\s*)(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?"
     r"(?:[.,]\d+)?\s*(am|pm|a\.?\s?m\.?|p\.?\s?m\.?|öö|ös|vorm\.?|nachm\.?)?)?"
 )
+# Dates with an English month name ("Jan 13, 2026 9:15 AM", "13 Feb 2026 10:00"), as Typeform, Jotform
+# and spreadsheets' long formats write them: never ambiguous. strptime formats Python and DuckDB share.
+NAMED_MONTH_FORMATS = tuple(
+    f"{date}{clock}"
+    for date in ("%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y")
+    for clock in (" %I:%M:%S %p", " %I:%M %p", " %H:%M:%S", " %H:%M", "")
+)
 _GROUPS = ("a", "b", "c", "h", "mi", "s", "ap")
 _REGEX = re.compile(PATTERN, re.IGNORECASE)
 # Column titles of the submission time in languages whose forms write the day first.
@@ -92,7 +99,7 @@ def parse(text: str | None, order: str) -> datetime | None:
     """One value as a time (what `parse_sql` computes in DuckDB), or None when it is not a date."""
     match = _REGEX.match(text or "")
     if match is None:
-        return None
+        return _named_month(text)
     parts = dict(zip(_GROUPS, match.groups()))
     for y, m, d in _candidates(parts, order):
         try:
@@ -102,8 +109,11 @@ def parse(text: str | None, order: str) -> datetime | None:
     return None
 
 
-def parse_sql(expression: str, order: str) -> str:
+def parse_sql(expression: str, order: str | None) -> str:
     """A DuckDB expression reading the text `expression` as a TIMESTAMP in `order` (NULL when not a date)."""
+    formats = ", ".join(f"'{f}'" for f in NAMED_MONTH_FORMATS)
+    if order is None:  # no numeric dates in the file
+        return f"try_strptime({expression}, [{formats}])"
     check_order(order)
     hour = "coalesce(TRY_CAST(s.h AS INT), 0)"
     clock = (
@@ -124,7 +134,17 @@ def parse_sql(expression: str, order: str) -> str:
     )
     groups = ", ".join(f"'{g}'" for g in _GROUPS)
     escaped = PATTERN.replace("'", "''")
-    return f"list_transform([regexp_extract(lower({expression}), '{escaped}', [{groups}])], lambda s: {body})[1]"
+    numeric = f"list_transform([regexp_extract(lower(v), '{escaped}', [{groups}])], lambda s: {body})[1]"
+    return f"list_transform([{expression}], lambda v: coalesce({numeric}, try_strptime(v, [{formats}])))[1]"
+
+
+def _named_month(text: str | None) -> datetime | None:
+    for form in NAMED_MONTH_FORMATS:
+        try:
+            return datetime.strptime((text or "").strip(), form)
+        except ValueError:
+            continue
+    return None
 
 
 def _candidates(parts: dict, order: str) -> list[tuple[int, int, int]]:

@@ -500,7 +500,7 @@ def _stage_sql(mapping, header, date_order) -> tuple[str, list]:
 
     email_raw = col("email")
     ts_cols = _column_of(mapping, header, "submitted_at")
-    submitted = dates.parse_sql(f"trim({ts_cols[0]})", date_order) if ts_cols and date_order else "NULL::TIMESTAMP"
+    submitted = dates.parse_sql(f"trim({ts_cols[0]})", date_order) if ts_cols else "NULL::TIMESTAMP"
     extras = [i for i, h in enumerate(header) if mapping.get(h) is None]
     params: list = []
     if extras:

@@ -79,3 +79,17 @@ CASES = [
 def test_python_and_duckdb_read_the_same_time(text, order, expected):
     assert dates.parse(text, order) == expected
     assert duckdb.connect().execute(f"SELECT {dates.parse_sql('?', order)}", [text]).fetchone()[0] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Jan 13, 2026 9:15 AM", datetime(2026, 1, 13, 9, 15)),
+        ("13 Feb 2026 10:00", datetime(2026, 2, 13, 10, 0)),
+        ("March 4, 2026", datetime(2026, 3, 4)),
+    ],
+)
+@pytest.mark.parametrize("order", ["dmy", "mdy", None])
+def test_dates_with_a_month_name_are_read_in_python_and_duckdb(text, expected, order):
+    assert dates.parse(text, order or "dmy") == expected
+    assert duckdb.connect().execute(f"SELECT {dates.parse_sql('?', order)}", [text]).fetchone()[0] == expected
