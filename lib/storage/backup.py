@@ -287,7 +287,7 @@ def _check_folder(folder: Path) -> tuple[int, dict[str, Path]]:
 def _marker_version(marker: Path, not_ours: str) -> int:
     try:
         version = json.loads(marker.read_text(encoding="utf-8")).get("schema_version")
-    except (ValueError, UnicodeDecodeError, AttributeError) as exc:
+    except (ValueError, UnicodeDecodeError, AttributeError, RecursionError) as exc:
         raise InvalidInput(f"{not_ours}: {MARKER} cannot be read; nothing was changed.") from exc
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise InvalidInput(f"{not_ours}: {MARKER} names no schema version; nothing was changed.")
@@ -344,6 +344,13 @@ def _cast(data: pa.Table, want: pa.Schema, table: str, source: str) -> pa.Table:
         column = data.column(field.name)
         if pa.types.is_dictionary(column.type):
             column = column.cast(column.type.value_type)
+        if isinstance(column.type, pa.BaseExtensionType):  # EXPORT DATABASE writes JSON as arrow.json text
+            column = column.cast(column.type.storage_type)
+        if _kind(column.type) not in (_kind(field.type), "null", *_WIDENS_TO.get(_kind(field.type), ())):
+            raise InvalidInput(
+                f"The backup in {source}: column {table}.{field.name} holds {column.type}, expected "
+                f"{field.type}; nothing was changed."
+            )
         try:
             columns.append(column.cast(field.type, safe=True))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
@@ -354,9 +361,34 @@ def _cast(data: pa.Table, want: pa.Schema, table: str, source: str) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=want)
 
 
+# Values are only widened, never reinterpreted: '12' is no id, 1.0 is no id, 'Monday' is no timestamp.
+_WIDENS_TO = {"float": ("integer",)}
+
+
+def _kind(kind: pa.DataType) -> str:
+    for name, test in (
+        ("integer", pa.types.is_integer),
+        ("float", pa.types.is_floating),
+        ("text", lambda t: pa.types.is_string(t) or pa.types.is_large_string(t)),
+        ("timestamp", pa.types.is_timestamp),
+        ("date", pa.types.is_date),
+        ("bool", pa.types.is_boolean),
+        ("null", pa.types.is_null),
+    ):
+        if test(kind):
+            return name
+    return str(kind)
+
+
 def _extract_checked(archive: zipfile.ZipFile, into: Path) -> None:
     """Extract a backup zip: plain files in one folder, within the size and count limits."""
     members = [m for m in archive.infolist() if not m.is_dir()]
+    names = [m.filename for m in members]
+    if len(set(names)) != len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise InvalidInput(
+            f"This zip holds '{twice[0]}' twice; it is not a backup of this dashboard. Nothing was changed."
+        )
     if len(members) > MAX_BACKUP_FILES:
         raise InvalidInput(
             f"This zip holds {len(members)} files (a backup has at most {MAX_BACKUP_FILES}); nothing was changed."

@@ -116,14 +116,17 @@ def advance_sequences(con: duckdb.DuckDBPyConnection, *, at_least: dict[str, int
         "SELECT table_name, column_name, column_default FROM information_schema.columns "
         "WHERE table_schema = 'main' AND column_default LIKE 'nextval(%'"
     ).fetchall()
+    handed_out = sequence_values(con)
     for table, column, default in rows:
         sequence = re.fullmatch(r"nextval\('([a-z_]+)'\)", default)
         if not sequence or table not in table_names(con):
             continue
         top = con.execute(f'SELECT coalesce(max("{column}"), 0) FROM "{table}"').fetchone()[0]
         top = max(top, (at_least or {}).get(sequence.group(1), 0))
-        if top > 0:
-            con.execute(f"SELECT max(nextval('{sequence.group(1)}')) FROM range(?)", [top]).fetchall()
+        # setval, not nextval in a loop: a restored id of 2**40 must not take hours
+        if top > handed_out.get(sequence.group(1), 0):
+            con.execute("SELECT setval(?, ?)", [sequence.group(1), top]).fetchall()
+            handed_out[sequence.group(1)] = top
 
 
 @contextmanager

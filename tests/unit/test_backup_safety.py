@@ -112,6 +112,57 @@ def test_a_column_of_the_wrong_type_is_refused(saved, db_file):
     assert _current(db_file) == changed
 
 
+def _set_column(folder, table, column, values):
+    rows = pq.read_table(folder / f"{table}.parquet")
+    at = rows.column_names.index(column)
+    pq.write_table(rows.set_column(at, column, pa.array(values)), folder / f"{table}.parquet")
+
+
+@pytest.mark.parametrize(
+    "values, held",
+    [
+        (lambda n: [str(i + 1) for i in range(n)], "string"),  # '12' is text, not an id
+        (lambda n: [float(i + 1) for i in range(n)], "double"),  # even a whole float is not an id
+    ],
+)
+def test_an_id_of_another_kind_is_refused_even_when_it_would_cast(saved, db_file, values, held):
+    folder, _, changed = saved
+    _set_column(folder, "applicants", "id", values(pq.read_metadata(folder / "applicants.parquet").num_rows))
+    with pytest.raises(InvalidInput, match=f"applicants.id holds {held}"):
+        backup.restore(db_file, folder)
+    assert _current(db_file) == changed
+
+
+def test_a_huge_id_restores_at_once_and_the_next_id_follows_it(saved, db_file):
+    folder, _, _ = saved
+    rows = pq.read_metadata(folder / "audit_log.parquet").num_rows
+    _set_column(folder, "audit_log", "id", [2**40 + i for i in range(rows)])  # the sequence once looped 2**40 times
+    backup.restore(db_file, folder)
+    con = startup.open_database(db_file)
+    db.audit(con, "probe", {})
+    assert con.execute("SELECT max(id) FROM audit_log").fetchone()[0] > 2**40 + rows - 1
+    con.close()
+
+
+def test_a_marker_nested_too_deep_is_refused_with_a_sentence(saved, db_file):
+    folder, _, changed = saved
+    (folder / backup.MARKER).write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(InvalidInput, match="cannot be read"):
+        backup.restore(db_file, folder)
+    assert _current(db_file) == changed
+
+
+def test_a_zip_naming_one_file_twice_is_refused(saved, db_file):
+    folder, _, changed = saved
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for file in [*folder.iterdir(), folder / "applicants.parquet"]:
+            archive.write(file, file.name)
+    with pytest.raises(InvalidInput, match="'applicants.parquet' twice"):
+        backup.restore_zip(db_file, buffer.getvalue())
+    assert _current(db_file) == changed
+
+
 def _zip(entries: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
