@@ -331,11 +331,11 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table, want: pa
         con.execute(f'DELETE FROM "{table}"')  # rows the migrations seeded; the loaded rows replace them
         con.execute(f'INSERT INTO "{table}" ({names}) SELECT {names} FROM _restore_rows')
     except duckdb.ConstraintException as exc:
+        # No unregister here: the aborted transaction refuses it, and that error would hide this sentence.
         raise InvalidInput(
             f"The backup in {source}: the rows of table {table} break its rules ({exc}); nothing was changed."
         ) from exc
-    finally:
-        db.unregister(con, "_restore_rows")
+    db.unregister(con, "_restore_rows")
 
 
 def _cast(data: pa.Table, want: pa.Schema, table: str, source: str) -> pa.Table:

@@ -144,6 +144,15 @@ def test_a_huge_id_restores_at_once_and_the_next_id_follows_it(saved, db_file):
     con.close()
 
 
+def test_rows_breaking_the_rules_are_refused_with_that_sentence_not_a_conflict(saved, db_file):
+    folder, _, changed = saved
+    rows = pq.read_table(folder / "applicants.parquet")
+    pq.write_table(pa.concat_tables([rows, rows.slice(0, 1)]), folder / "applicants.parquet")  # one id twice
+    with pytest.raises(InvalidInput, match="rows of table applicants break its rules"):
+        backup.restore(db_file, folder)
+    assert _current(db_file) == changed
+
+
 def test_a_marker_nested_too_deep_is_refused_with_a_sentence(saved, db_file):
     folder, _, changed = saved
     (folder / backup.MARKER).write_text("[" * 100_000 + "]" * 100_000)
