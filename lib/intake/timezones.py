@@ -477,12 +477,18 @@ def _city_people(places, canonical, patterns):
         spellings = {_fold(city["name"])}
         if population >= 250000:  # smaller towns' other names add more noise than answers
             short = 3 if population >= 1_000_000 else 4  # "NYC", but not every town's code
-            spellings |= {_fold(a) for a in city["alternatenames"] if len(a) >= short and _latin(a)}
+            spellings |= {_fold(a) for a in city["alternatenames"] if len(a) >= short and _latin(a) and _code_or_name(a, city)}
         for key in spellings:
             if len(key) >= 3 and not key.isdigit():
                 per_key[key][zone] += population
     clues = {k: _Clue("city", v, k) for k, v in per_key.items()}
     return clues, dict(people), dict(country_people)
+
+
+def _code_or_name(alternate: str, city: dict) -> bool:
+    # Three letters are a city code ("NYC", "SYD") or the start of its name ("Rio"), not a foreign
+    # short form: Perth's "Pet" made the answer "PET" (Peru Time) Australia/Perth.
+    return len(alternate) > 3 or alternate.isupper() or city["name"].split()[0] == alternate
 
 
 def _us_states(places, states, canonical, patterns) -> dict[str, _Clue]:

@@ -204,6 +204,7 @@ UNKNOWN = [
     "SF Bay Area",  # "Bay" is a Philippine town too; the rest of the answer is not read
     "Salvador",  # El Salvador in French, and a city of millions in Brazil
     "Granada",  # Grenada in Spanish, and a city in Spain
+    "PET",  # Peru Time; "Pet" is one of Perth's names in the gazetteer, never a code
 ]
 
 
