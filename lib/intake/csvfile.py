@@ -127,15 +127,31 @@ def decode_text(data: bytes, *, encoding: str | None = None) -> DecodedText:
         return _decode_as(data, encoding)
     for bom, name in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
-            return DecodedText(_decode_or_refuse(data, name), name)
+            return _warn_if_encoded_twice(DecodedText(_decode_or_refuse(data, name), name))
     if b"\x00" in data[:4096]:
         name = _utf16_without_bom(data)
         return DecodedText(_decode_or_refuse(data, name), name)
     try:
-        return DecodedText(data.decode("utf-8"), "utf-8")
+        return _warn_if_encoded_twice(DecodedText(data.decode("utf-8"), "utf-8"))
     except UnicodeDecodeError:
         pass
     return _guess_code_page(data)
+
+
+def _warn_if_encoded_twice(decoded: DecodedText) -> DecodedText:
+    """A UTF-8 file whose text was once misread as Windows-1252 and saved again ("AyÅŸe" for "Ayşe")."""
+    for word in dict.fromkeys(re.findall(r"[^\s,;\"]*[ÂÃÄÅÆÇÐÑØÙ][\u0080-\u00bf\u0152-\u2122][^\s,;\"]*", decoded.text)):
+        try:
+            meant = word.encode("cp1252").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        decoded.warnings.append(
+            f"Some text looks encoded twice (for example '{word}', which would read '{meant}'): the file was "
+            "probably opened in the wrong encoding and saved again before it reached you. Check the names "
+            "before importing, and export the file again from the form if they are garbled."
+        )
+        break
+    return decoded
 
 
 def encoding_label(name: str) -> str:

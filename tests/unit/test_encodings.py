@@ -207,3 +207,13 @@ def test_a_named_encoding_that_cannot_read_the_file_names_the_row():
 def test_old_callers_still_build_a_parsed_csv_positionally():
     parsed = ParsedCSV(["Email"], [["a@x.org"]], [2], "utf-8", ",")
     assert parsed.warnings == [] and parsed.encoding_alternatives == [] and parsed.encoding_examples == []
+
+
+def test_utf8_file_encoded_twice_is_read_but_warned_about():
+    header = ["Timestamp", "Email", "Name"]
+    rows = [["13/01/2026 09:00", "a@x.org", "Ayşe Yılmaz"], ["14/01/2026 09:00", "b@x.org", "Renée Müller"]]
+    twice = make_csv(header, rows).decode("utf-8").encode("utf-8").decode("cp1252", errors="replace").encode("utf-8")
+    parsed = parse_csv_bytes(twice)
+    assert parsed.encoding == "utf-8"
+    assert any("encoded twice" in w and "'AyÅŸe'" in w and "'Ayşe'" in w for w in parsed.warnings)
+    assert not parse_csv_bytes(make_csv(header, rows)).warnings  # the same names written once: no warning
