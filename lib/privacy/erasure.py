@@ -174,7 +174,9 @@ def _scrub_text(con: duckdb.DuckDBPyConnection, words: tuple[str, ...]) -> None:
         "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main' "
         "AND data_type = 'VARCHAR'"
     ).fetchall()
-    for table, column in columns:
+    # Two passes: a match takes the character after it, so of "Zoë Zoë" or "a@x.org,a@x.org" one pass
+    # replaces only the first; the second finds each one left standing alone.
+    for table, column in [c for c in columns for _ in range(2)]:
         if table in _SKIP_TABLES or table not in db.table_names(con):
             continue
         con.execute(

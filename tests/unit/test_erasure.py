@@ -106,3 +106,13 @@ def test_cli_erase_rewrites_the_file(db_file):
     result = run_cli(db_file, "erase", "quentin.secret@x.org")
     assert result.returncode == 0 and "rewritten" in result.stdout
     assert [s for s in SECRETS if s in db_file.read_bytes()] == []
+
+
+def test_a_name_or_email_written_twice_in_a_row_is_scrubbed_both_times(con):
+    _community(con)
+    pair = con.execute("SELECT id FROM pairings WHERE state <> 'ended' ORDER BY id LIMIT 1").fetchone()[0]
+    lifecycle.check_in(con, pair, note="Quentin Zyxwort Quentin Zyxwort; quentin.secret@x.org,quentin.secret@x.org")
+    erasure.erase_member(con, "quentin.secret@x.org")
+    text = repr(con.execute("SELECT note FROM pairing_checkins").fetchall())
+    assert "Zyxwort" not in text and "quentin.secret" not in text
+    assert "(erased) (erased); (erased),(erased)" in text
