@@ -16,7 +16,9 @@ import numpy as np
 import pandas as pd
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
+# CR and LF break lines in spreadsheets; the other separators Python's str.splitlines knows (vertical tab,
+# form feed, \x1c-\x1e, NEL, U+2028/9) break lines in some viewers, so what follows them is checked too.
+_LINE_BREAK = re.compile("(\r\n|[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029])")
 
 
 def neutralise(value: object) -> object:

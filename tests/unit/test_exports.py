@@ -50,3 +50,11 @@ def test_random_cells_keep_their_shape_and_never_start_a_formula(rows, header):
     for row in parsed:
         for cell in row:
             assert not any(line.startswith(FORMULA) for line in _lines(cell)), repr(cell)
+
+
+def test_no_line_after_any_unicode_line_separator_starts_a_formula():
+    cells = ["a\u2028=1+1", "b\x85@SUM(A1)", "c\x0b-2", "d\x0c+3", "e\x1c=4", "f\u2029=5"]
+    rows = _parse(exports.to_csv_bytes(pd.DataFrame({"name": cells})))
+    assert len(rows) == len(cells) + 1
+    lines = [line for (cell,) in rows[1:] for line in cell.splitlines()]
+    assert [line for line in lines if line[:1] in ("=", "+", "-", "@", "\t")] == []
