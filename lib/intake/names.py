@@ -7,7 +7,8 @@ Rules (issue 20 item 4: a name that was only a tab crashed matching for everyone
   marks, other format or control characters, combining marks, blank-looking letters), or is longer
   than MAX_NAME characters, is refused with a sentence for that row;
 - otherwise a name is kept exactly as written, in any script (李雷, Zoë, Ñuño): no case change, no
-  Unicode normalisation, zero-width joiners and direction marks inside a name kept.
+  Unicode normalisation, zero-width joiners and direction marks (LRM, RLM) inside a name kept; direction overrides,
+  embeddings and isolates dropped (an unclosed one reverses the text after the name).
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ INVISIBLE = "The name has nothing visible (only control, zero-width, direction o
 TOO_LONG = f"The name is longer than {MAX_NAME} characters"
 
 # Letters and symbols that print as blank space and are used to fake an empty name.
+# Embeddings, overrides and isolates (LRE..RLO, PDF, LRI..PDI): one left open reverses the text that follows the
+# name on a page or in an e-mail, and no script needs them to show a name; the marks LRM/RLM are kept.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f")
 
 
@@ -28,7 +32,9 @@ def clean_name(text: object) -> tuple[str | None, str | None]:
     if not isinstance(text, str) or not text.strip():
         return None, NO_NAME
     if not text.isprintable():  # the rare name holding controls, format characters or odd spaces
-        text = "".join(c for c in text if c.isspace() or unicodedata.category(c) not in ("Cc", "Cs"))
+        text = "".join(
+            c for c in text if c.isspace() or unicodedata.category(c) not in ("Cc", "Cs") and c not in _BIDI_CONTROLS
+        )
     cleaned = " ".join(text.split())
     if not cleaned or not _visible(cleaned[0]) and not any(map(_visible, cleaned)):
         return None, INVISIBLE

@@ -202,3 +202,10 @@ def _whole_path(con, written: list[str]) -> None:
         assert attention.nudge_text(kind, row).startswith("Hi ")
     attention.needs_attention(con)
     applicants.list_applicants(con)
+
+
+def test_direction_overrides_are_dropped_and_marks_kept():
+    assert names.clean_name("\u202eEve Smith") == ("Eve Smith", None)  # unclosed, it reversed what follows
+    assert names.clean_name("\u2067Ann\u2069 \u202dLee\u202c") == ("Ann Lee", None)
+    assert names.clean_name("\u200fדנה") == ("\u200fדנה", None)  # a right-to-left mark stays
+    assert names.clean_name("\u202e\u202c")[1] == names.INVISIBLE
