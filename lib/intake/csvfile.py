@@ -140,7 +140,9 @@ def decode_text(data: bytes, *, encoding: str | None = None) -> DecodedText:
 
 def _warn_if_encoded_twice(decoded: DecodedText) -> DecodedText:
     """A UTF-8 file whose text was once misread as Windows-1252 and saved again ("AyÅŸe" for "Ayşe")."""
-    for word in dict.fromkeys(re.findall(r"[^\s,;\"]*[ÂÃÄÅÆÇÐÑØÙ][\u0080-\u00bf\u0152-\u2122][^\s,;\"]*", decoded.text)):
+    for word in dict.fromkeys(
+        re.findall(r"[^\s,;\"]*[ÂÃÄÅÆÇÐÑØÙ][\u0080-\u00bf\u0152-\u2122][^\s,;\"]*", decoded.text)
+    ):
         try:
             meant = word.encode("cp1252").decode("utf-8")
         except (UnicodeEncodeError, UnicodeDecodeError):

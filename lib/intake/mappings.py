@@ -90,8 +90,12 @@ HEADER_RULES: list[tuple[str | None, str, str]] = [
     ("offers", "fr", r"offrir|proposer|enseigner|partager"),
     ("offers", "de", r"anbieten|vermitteln|beibringen|weitergeben"),
     ("offers", "tr", r"verebil|ogretebil|paylas|sunabil|yardimci olabil|katki"),
-    ("wants", "en", r"^wants?$|learn|improve|skills? (you )?(want|wish|need)|want to get better|need help"
-                    r"|desired skills|skills? (sought|desired)"),
+    (
+        "wants",
+        "en",
+        r"^wants?$|learn|improve|skills? (you )?(want|wish|need)|want to get better|need help"
+        r"|desired skills|skills? (sought|desired)",
+    ),
     ("wants", "es", r"aprender|mejorar|(habilidades|conocimientos|competencias) (desead|buscad|que buscas)"),
     ("wants", "pt", r"aprender|melhorar|(habilidades|conhecimentos|competencias) (desejad|procurad)"),
     ("wants", "fr", r"apprendre|ameliorer|acquerir|competences? (souhaitee|recherchee|voulue)"),

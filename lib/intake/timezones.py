@@ -477,7 +477,9 @@ def _city_people(places, canonical, patterns):
         spellings = {_fold(city["name"])}
         if population >= 250000:  # smaller towns' other names add more noise than answers
             short = 3 if population >= 1_000_000 else 4  # "NYC", but not every town's code
-            spellings |= {_fold(a) for a in city["alternatenames"] if len(a) >= short and _latin(a) and _code_or_name(a, city)}
+            spellings |= {
+                _fold(a) for a in city["alternatenames"] if len(a) >= short and _latin(a) and _code_or_name(a, city)
+            }
         for key in spellings:
             if len(key) >= 3 and not key.isdigit():
                 per_key[key][zone] += population

@@ -18,7 +18,8 @@ WITH words AS (
     SELECT applicant_id,
            list(raw ORDER BY position) FILTER (WHERE kind = 'offer') AS offers,
            list(raw ORDER BY position) FILTER (WHERE kind = 'want') AS wants
-    FROM applicant_skills GROUP BY applicant_id
+    -- a compound word ("HTML/CSS") has one row per skill it names; the member wrote it once
+    FROM (SELECT DISTINCT applicant_id, kind, position, raw FROM applicant_skills) GROUP BY applicant_id
 ), canonical AS (
     SELECT applicant_id,
            list(name ORDER BY first) FILTER (WHERE kind = 'offer') AS offers_canonical,

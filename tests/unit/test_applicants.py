@@ -86,3 +86,14 @@ def test_one_stage_rule_for_moves_and_filters(people):
         stages.check_move("declined", reason="  ")
     with pytest.raises(InvalidInput, match="use some of"):
         stages.check_stages(["accepted", "hired"])
+
+
+def test_a_compound_skill_word_is_listed_once_with_every_skill_it_names(con):
+    from lib.intake import importer
+    from tests.conftest import make_csv
+
+    header = ["Email", "Name", "Skills you can offer", "What would you like to learn?"]
+    importer.import_applications(con, make_csv(header, [["c@x.org", "Cem", "HTML/CSS, Go", "Rust"]]), filename="c.csv")
+    row = applicants.list_applicants(con).iloc[0]
+    assert list(row["offers"]) == ["HTML/CSS", "Go"]
+    assert sorted(row["offers_canonical"]) == ["CSS", "Go", "HTML"]

@@ -124,8 +124,12 @@ def test_parenthesised_skill_list_is_stored_whole_not_as_fragments(con):
     _import(con, make_csv(header, [["13/01/2026 09:00:00", "a@x.org", "Ann", "Backend (PHP, NodeJS, Go), Rust", "Go"]]))
     raws = {r for (r,) in con.execute("SELECT raw FROM applicant_skills WHERE kind = 'offer'").fetchall()}
     assert raws == {"Backend (PHP, NodeJS, Go)", "Rust"}  # no "Backend (PHP" or "Go)"
-    skills = {s for (s,) in con.execute(
-        "SELECT s.name FROM applicant_skills a JOIN skills s ON s.id = a.skill_id WHERE kind = 'offer'").fetchall()}
+    skills = {
+        s
+        for (s,) in con.execute(
+            "SELECT s.name FROM applicant_skills a JOIN skills s ON s.id = a.skill_id WHERE kind = 'offer'"
+        ).fetchall()
+    }
     assert {"Backend development", "PHP", "Node.js", "Go", "Rust"} <= skills
 
 
