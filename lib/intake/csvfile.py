@@ -140,9 +140,7 @@ def decode_text(data: bytes, *, encoding: str | None = None) -> DecodedText:
 
 def _warn_if_encoded_twice(decoded: DecodedText) -> DecodedText:
     """A UTF-8 file whose text was once misread as Windows-1252 and saved again ("AyÅŸe" for "Ayşe")."""
-    for word in dict.fromkeys(
-        re.findall(r"[^\s,;\"]*[ÂÃÄÅÆÇÐÑØÙ][\u0080-\u00bf\u0152-\u2122][^\s,;\"]*", decoded.text)
-    ):
+    for word in dict.fromkeys(_twice_words(decoded.text)):
         try:
             meant = word.encode("cp1252").decode("utf-8")
         except (UnicodeEncodeError, UnicodeDecodeError):
@@ -154,6 +152,22 @@ def _warn_if_encoded_twice(decoded: DecodedText) -> DecodedText:
         )
         break
     return decoded
+
+
+_TWICE_PAIR = re.compile(r"[ÂÃÄÅÆÇÐÑØÙ][\u0080-\u00bf\u0152-\u2122]")
+_WORD_EDGE = re.compile(r"[\s,;\"]")
+
+
+def _twice_words(text: str, *, most: int = 1000):
+    # Linear: find the tell-tale pair, then widen it to its word within a short window (a regex with
+    # an unbounded prefix was quadratic on long runs without separators).
+    for found, match in enumerate(_TWICE_PAIR.finditer(text)):
+        if found >= most:
+            return
+        start, end = match.span()
+        left = _WORD_EDGE.split(text[max(0, start - 80) : start])[-1]
+        right = _WORD_EDGE.split(text[end : end + 80])[0]
+        yield left + text[start:end] + right
 
 
 def encoding_label(name: str) -> str:
