@@ -88,6 +88,28 @@ def running_dashboard(
         log.close()
 
 
+# Sized for a busy 2-core machine: every browser wait in tests and tools uses this.
+SLOW_MS = 60_000
+
+
+def settled(page) -> None:
+    """Wait until the app is connected and its script has finished running (Streamlit's own e2e signal)."""
+    from playwright.sync_api import expect
+
+    app = page.locator('[data-testid="stApp"]')
+    expect(app).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=SLOW_MS)
+    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=SLOW_MS)
+
+
+def charts_drawn(page) -> None:
+    """Wait until every Vega-Lite chart on the page has drawn its canvas or SVG."""
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+                 .every(c => c.querySelector('canvas, svg'))""",
+        timeout=SLOW_MS,
+    )
+
+
 def launch_browser(playwright):
     """Debian's Chromium, headless, with this machine's closed network in mind."""
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)

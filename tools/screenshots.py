@@ -8,7 +8,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from lib import demo, startup
-from tools.dashboard_server import ROOT, launch_browser, running_dashboard
+from tools.dashboard_server import ROOT, SLOW_MS, charts_drawn, launch_browser, running_dashboard, settled
 
 OUT = ROOT / "docs" / "screenshots"
 PAGES = {
@@ -35,16 +35,17 @@ WIDTH, HEIGHT = 1280, 900
 
 
 def _settle(page) -> None:
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
-    page.wait_for_timeout(800)
+    settled(page)
+    charts_drawn(page)
 
 
 def _shoot(page, name: str) -> None:
     """The whole page: Streamlit scrolls inside its main area, so grow the window to the content first."""
     tall = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": WIDTH, "height": max(HEIGHT, min(int(tall) + 40, 8000))})
-    page.wait_for_timeout(600)
+    height = max(HEIGHT, min(int(tall) + 40, 8000))
+    page.set_viewport_size({"width": WIDTH, "height": height})
+    page.wait_for_function("h => window.innerHeight === h", arg=height, timeout=SLOW_MS)
+    charts_drawn(page)  # charts redraw at the new size
     page.screenshot(path=str(OUT / f"{name}.png"))
     page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
     print(f"saved {OUT / f'{name}.png'}")
@@ -62,7 +63,7 @@ def main() -> None:
             page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
             for name, route in PAGES.items():
                 page.goto(f"{url}/{route}")
-                page.get_by_role("heading").first.wait_for()
+                page.get_by_role("heading").first.wait_for(timeout=SLOW_MS)
                 _settle(page)
                 _shoot(page, name)
             for name, (route, tab) in TABS.items():

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-# Sized for a busy 2-core machine running the whole suite: every expect() waits this long by default.
-SLOW = 60_000
+from tools.dashboard_server import SLOW_MS as SLOW
+from tools.dashboard_server import settled as settled  # the tests import it from here
+
+# Every expect() in the browser tests waits this long by default (a busy 2-core machine).
 expect.set_options(timeout=SLOW)
-
-
-def settled(page) -> None:
-    """Wait until the app is connected and its script has finished running (Streamlit's own e2e signal)."""
-    app = page.locator('[data-testid="stApp"]')
-    expect(app).to_have_attribute("data-test-connection-state", "CONNECTED")
-    expect(app).to_have_attribute("data-test-script-state", "notRunning")
 
 
 def choose(page, label: str, option) -> None:

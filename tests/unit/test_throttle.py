@@ -1,7 +1,6 @@
 """The login throttle holds under parallel attempts, caps hashes at once and remembers a bounded table."""
 
 import threading
-import time
 
 import pytest
 
@@ -54,19 +53,30 @@ def test_sixteen_parallel_wrong_passwords_check_at_most_the_free_attempts(monkey
 
 
 def test_parallel_attempts_on_many_accounts_hash_at_most_two_at_once():
-    running, most, lock = [0], [0], threading.Lock()
+    running, most, refused, lock, release = [0], [0], [0], threading.Lock(), threading.Event()
 
     def slow_check():
+        # Hold the slot until every other attempt has been turned away: no timing involved.
         with lock:
             running[0] += 1
             most[0] = max(most[0], running[0])
-        time.sleep(0.05)
+        release.wait(timeout=60)
         with lock:
             running[0] -= 1
         return None
 
+    def attempt(i):
+        try:
+            return throttle.attempt([f"account:{i}"], slow_check)
+        except auth.LoginRefused:
+            with lock:
+                refused[0] += 1
+                if refused[0] == 14:
+                    release.set()
+            raise
+
     throttle = auth.Throttle(hashes_at_once=2, slot_wait=0.01)
-    results = _at_once(16, lambda i: throttle.attempt([f"account:{i}"], slow_check))
+    results = _at_once(16, attempt)
     assert most[0] <= 2
     busy = [r for r in results if isinstance(r, auth.LoginRefused)]
     assert busy and "at this moment" in str(busy[0])
