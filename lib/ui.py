@@ -239,12 +239,13 @@ def chart_downloads(chart, frame: pd.DataFrame, *, name: str, key: str) -> None:
         column.download_button(label, make, file_name=f"{name}.{ext}", mime=mime, key=f"{key}.{ext}", icon=icon)
 
 
-@st.cache_resource(show_spinner="Reading the file ...", max_entries=2)
-def import_preview(digest: str, _data: bytes) -> importer.Preview:
-    """The uploaded file decoded, split and its mapping guessed once per file (not again on every
-    change of a column's mapping); keyed on the file's SHA-256 `digest`."""
+@st.cache_resource(show_spinner="Reading the file ...", max_entries=4)
+def import_preview(digest: str, encoding: str | None, _data: bytes) -> importer.Preview:
+    """The uploaded file decoded (in the chosen encoding, or the detected one), split and its mapping
+    guessed once per file and encoding, not again on every change of a column's mapping; keyed on the
+    file's SHA-256 `digest`."""
     del digest  # the cache key; the bytes are not hashed again
-    return importer.preview_import(_data)
+    return importer.preview_import(_data, encoding=encoding)
 
 
 def cached_round(page: Page, settings: score.Settings) -> rounds.Round:

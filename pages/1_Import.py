@@ -22,12 +22,6 @@ labels = {KEEP: None, **{label: name for name, label in importer.FIELDS.items()}
 upload = st.file_uploader("CSV export", type=["csv", "tsv", "txt"], key="import.file")
 
 
-@st.cache_resource(show_spinner="Reading the file ...", max_entries=4)
-def read_file(digest: str, encoding: str | None, _data: bytes) -> importer.Preview:
-    """The file decoded in the chosen encoding (or the detected one), once per file and encoding."""
-    return importer.preview_import(_data, encoding=encoding)
-
-
 def use_encoding(name: str) -> None:
     """The one-click alternative encoding."""
     st.session_state["import.encoding"] = name
@@ -48,7 +42,7 @@ if upload is not None:
         "Date order", [AUTO, *dates.ORDERS], format_func=lambda o: dates.ORDER_WORDS.get(o, o), key="import.dates"
     )
     try:
-        preview = read_file(digest, None if chosen == AUTO else chosen, data)
+        preview = ui.import_preview(digest, None if chosen == AUTO else chosen, data)
     except MentoringError as exc:
         ui.show_error(exc)
         st.stop()

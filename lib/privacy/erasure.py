@@ -174,10 +174,11 @@ def _scrub_text(con: duckdb.DuckDBPyConnection, words: tuple[str, ...]) -> None:
         "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main' "
         "AND data_type = 'VARCHAR'"
     ).fetchall()
+    tables = set(db.table_names(con)) - _SKIP_TABLES  # temporary tables and views are left alone
     # Two passes: a match takes the character after it, so of "Zoë Zoë" or "a@x.org,a@x.org" one pass
     # replaces only the first; the second finds each one left standing alone.
     for table, column in [c for c in columns for _ in range(2)]:
-        if table in _SKIP_TABLES or table not in db.table_names(con):
+        if table not in tables:
             continue
         con.execute(
             f'UPDATE "{table}" SET "{column}" = regexp_replace("{column}", ?, ?, \'g\') '
