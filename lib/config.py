@@ -3,7 +3,7 @@
 Each setting is taken from the first of these that sets it (an empty or blank value counts as unset):
 
 1. its environment variable, for the settings that have one (`MENTORING_DB`, `MENTORING_PASSWORD_HASH`,
-   `MENTORING_TEMPLATES`);
+   `MENTORING_TEMPLATES`, `MENTORING_SMTP`, `MENTORING_MAIL_FROM`);
 2. `.streamlit/secrets.toml`, for the settings that have a key there. The command line reads the file
    under the project; the dashboard passes in Streamlit's `st.secrets` instead (Streamlit reads the same
    file, and AppTest lets tests set their own);
@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
 DB_ENV = "MENTORING_DB"
 DEFAULT_DB = "data/mentoring.duckdb"
+SMTP_KEYS = ("host", "port", "security", "username", "password", "from", "timeout")
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,15 @@ SETTINGS = (
     Setting("templates_dir", "MENTORING_TEMPLATES", None, None, "a folder holding your own introduction.txt"),
     Setting("allowed_moderator_emails", None, "allowed_moderator_emails", [], "who may sign in with Google"),
     Setting("session_idle_minutes", None, "session_idle_minutes", 30, "sign out after this many idle minutes"),
+    Setting(
+        "smtp",
+        "MENTORING_SMTP",
+        "smtp",
+        None,
+        "the mail account that sends the outbox: a URL such as smtp+starttls://user:app-password@smtp.gmail.com:587, "
+        "or an [smtp] table (host, port, security, username, password, from, timeout)",
+    ),
+    Setting("mail_from", "MENTORING_MAIL_FROM", None, None, 'who the mail is from: "Name <address>"'),
     Setting("identity_provider", None, "auth", None, "Streamlit's [auth] section, for sign-in with Google"),
 )
 
@@ -72,6 +82,8 @@ class Config:
     session_idle_minutes: float
     identity_provider: dict | None
     templates_dir: Path | None = None
+    smtp: str | dict | None = None
+    mail_from: str | None = None
     warnings: tuple[str, ...] = ()
 
 
@@ -88,6 +100,8 @@ def load(secrets: Mapping | None = None, environ: Mapping | None = None) -> Conf
         session_idle_minutes=float(raw["session_idle_minutes"]),
         identity_provider=None if raw["identity_provider"] is None else dict(raw["identity_provider"]),
         templates_dir=Path(raw["templates_dir"]) if _text(raw["templates_dir"]) else None,
+        smtp=dict(raw["smtp"]) if isinstance(raw["smtp"], Mapping) else _text(raw["smtp"]),
+        mail_from=_text(raw["mail_from"]),
         warnings=tuple(check(secrets)),
     )
 
@@ -101,6 +115,15 @@ def check(secrets: Mapping) -> list[str]:
         for key in secrets
         if key not in known
     ]
+    smtp = secrets.get("smtp")
+    if smtp is not None and not isinstance(smtp, Mapping):
+        found.append("secrets.toml: 'smtp' must be an [smtp] table (host, port, security, username, password, from).")
+    for key in dict(smtp) if isinstance(smtp, Mapping) else {}:
+        if key not in SMTP_KEYS:
+            found.append(
+                f"secrets.toml: [smtp] '{key}' is not a mail setting, so it is ignored "
+                f"(the keys are {', '.join(SMTP_KEYS)})."
+            )
     moderators = secrets.get("moderators")
     if moderators is not None and not isinstance(moderators, Mapping):
         return [*found, "secrets.toml: 'moderators' must be a [moderators] table of name = password hash."]

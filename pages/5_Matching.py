@@ -7,7 +7,6 @@ import streamlit as st
 
 from lib import ui
 from lib.matching import candidates, rounds, score
-from lib.messages import introductions
 from lib.pair_life import pairs
 
 page = ui.page_setup("Matching", ":material/handshake:")
@@ -146,16 +145,13 @@ def pause_tab() -> None:
 
 
 def introduce_confirmed() -> None:
-    """Introductions for the pairs just confirmed, while they are still waiting for their trial."""
-    signature = introductions.signature(page.moderator)
-    for pairing_id in page.read(pairs.still_proposed, tuple(st.session_state.get("match.confirmed", []))):
-        email = introductions.introduction(page.con(), pairing_id, moderator_name=signature)
-        st.subheader(f"Introduce: {ui.safe(email.subject)}")
-        body = st.text_area("Email (edit before sending)", email.body, height=300, key=f"match.email.{pairing_id}")
-        edited = introductions.Email(email.to, email.subject, body)
-        st.link_button("Open in your mail program", edited.mailto(), icon=":material/mail:")
-        st.caption("Or copy it (copy button at the top right of the box):")
-        st.code(f"To: {', '.join(edited.to)}\nSubject: {edited.subject}\n\n{body}", language=None)
+    """Point to the introductions drafted for the pairs just confirmed."""
+    confirmed = page.read(pairs.still_proposed, tuple(st.session_state.get("match.confirmed", [])))
+    if confirmed:
+        st.success(
+            f"Confirmed {ui.plural(len(confirmed), 'pair')}; their introductions are drafted in the Outbox.",
+            icon=":material/outbox:",
+        )
 
 
 settings = page.read(score.load_settings)

@@ -21,6 +21,8 @@ def _isolated(monkeypatch, tmp_path):
     """Every test gets its own database path, no password, loopback binding and empty caches."""
     monkeypatch.setenv("MENTORING_DB", str(tmp_path / "mentoring.duckdb"))
     monkeypatch.delenv("MENTORING_PASSWORD_HASH", raising=False)
+    for name in ("MENTORING_SMTP", "MENTORING_MAIL_FROM", "MENTORING_TEMPLATES", "SSL_CERT_FILE"):
+        monkeypatch.delenv(name, raising=False)
     st_config.set_option("server.address", "127.0.0.1")
     st.cache_data.clear()
     st.cache_resource.clear()

@@ -106,7 +106,7 @@ def run_dashboard_once(kind: str, base: Path, big: Path, folder: Path, delay: fl
             else:
                 page.goto(f"{url}/Matching")
                 button = page.get_by_role("button", name=re.compile(r"^Confirm \d+ pairs$"))
-                done = page.get_by_text("Open in your mail program").first
+                done = page.get_by_text("their introductions are drafted in the Outbox").first
             expect(button).to_be_enabled(timeout=120_000)  # a busy 2-core machine; never the 5 s default
             button.click()
             time.sleep(delay)

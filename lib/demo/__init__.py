@@ -17,6 +17,7 @@ import pandas as pd
 
 from lib.demo import history as demo_history
 from lib.intake import importer
+from lib.messages import drafts, outbox
 from lib.storage import db
 
 DEMO_SIZE = 320
@@ -123,6 +124,7 @@ def load_demo(con: duckdb.DuckDBPyConnection, *, size: int = DEMO_SIZE, moderato
         ids = [r[0] for r in con.execute("SELECT id FROM applicants WHERE is_demo ORDER BY applied_at DESC").fetchall()]
         _place_in_stages(con, ids, rng, moderator)
         made = demo_history.add_history(con, rng, moderator)
+        _draft_what_is_due(con, moderator)
         db.audit(con, "load_demo", {"applicants": result.inserted, "pairings": made}, moderator=moderator)
     return result.inserted
 
@@ -144,6 +146,7 @@ def _delete_demo(con: duckdb.DuckDBPyConnection) -> int:
     demo_ids = "SELECT id FROM applicants WHERE is_demo"
     count = con.execute("SELECT count(*) FROM applicants WHERE is_demo").fetchone()[0]
     demo_pairs = f"SELECT id FROM pairings WHERE a_id IN ({demo_ids}) OR b_id IN ({demo_ids})"
+    outbox.delete_demo(con)
     for table in ("pairing_events", "pairing_checkins", "endings"):
         con.execute(f"DELETE FROM {table} WHERE pairing_id IN ({demo_pairs})")
     con.execute(f"DELETE FROM endings WHERE applicant_id IN ({demo_ids})")
@@ -157,6 +160,22 @@ def _delete_demo(con: duckdb.DuckDBPyConnection) -> int:
     con.execute("DELETE FROM import_rejects WHERE import_id IN (SELECT id FROM imports WHERE is_demo)")
     con.execute("DELETE FROM imports WHERE is_demo")
     return count
+
+
+def _draft_what_is_due(con: duckdb.DuckDBPyConnection, moderator: str) -> None:
+    """The made-up history drafts nothing; the outbox gets what would be waiting today: the introductions of
+    the pairs still waiting for their trial, and the notices of the latest drop-out."""
+    now = db.now()
+    for (pairing_id,) in con.execute(
+        "SELECT id FROM pairings WHERE state = 'proposed' AND is_demo ORDER BY id"
+    ).fetchall():
+        drafts.introduction(con, pairing_id, now=now, moderator=moderator)
+    latest = con.execute(
+        "SELECT e.id FROM endings e JOIN pairings p ON p.id = e.pairing_id JOIN end_reasons r ON r.label = e.reason "
+        "WHERE p.is_demo AND NOT r.happy AND e.ended_by IN ('a', 'b') ORDER BY e.ended_on DESC, e.id DESC LIMIT 1"
+    ).fetchall()
+    for (ending_id,) in latest:
+        drafts.after_ending(con, ending_id, now=now, moderator=moderator)
 
 
 def _draw(rng: random.Random, weights: list[float], k: int) -> list[str]:

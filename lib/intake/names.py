@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import unicodedata
 
+from lib.text import first_name as first_name  # callers read it here too
+from lib.text import visible as _visible
+
 MAX_NAME = 200
 NO_NAME = "No name"
 INVISIBLE = "The name has nothing visible (only control, zero-width, direction or other invisible characters)"
 TOO_LONG = f"The name is longer than {MAX_NAME} characters"
 
-# Letters and symbols that print as blank space and are used to fake an empty name.
 # Embeddings, overrides and isolates (LRE..RLO, PDF, LRI..PDI): one left open reverses the text that follows the
 # name on a page or in an e-mail, and no script needs them to show a name; the marks LRM/RLM are kept.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f")
 
 
 def clean_name(text: object) -> tuple[str | None, str | None]:
@@ -41,18 +42,3 @@ def clean_name(text: object) -> tuple[str | None, str | None]:
     if len(cleaned) > MAX_NAME:
         return None, TOO_LONG
     return cleaned, None
-
-
-def first_name(full: object, *, fallback: str = "there") -> str:
-    """The first word of a name that has something visible in it, or `fallback` ("Hi there")."""
-    if isinstance(full, str):
-        for word in full.split():
-            if any(_visible(c) for c in word):
-                return word
-    return fallback
-
-
-def _visible(char: str) -> bool:
-    # Other (controls, format, unassigned, private, surrogates), separators and lone combining marks
-    # print nothing on their own.
-    return char not in _BLANK and unicodedata.category(char)[0] not in "CZM"

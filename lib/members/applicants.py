@@ -11,6 +11,7 @@ from lib.errors import InvalidInput, NotFound
 from lib.members.directory import member_by_email, normal_email
 from lib.members.stages import FINAL, STAGES, check_move, check_stage
 from lib.members.stages import STAGE_HELP as STAGE_HELP  # the home page reads it here
+from lib.messages import drafts
 from lib.storage import db
 
 _LIST_SQL = """
@@ -72,7 +73,10 @@ def set_status(
     reason: str | None = None,
     moderator: str = "local",
 ) -> int:
-    """Move applicants to a stage in one transaction; returns how many changed stage."""
+    """Move applicants to a stage in one transaction; returns how many changed stage.
+
+    Those newly accepted get a welcome drafted in the outbox, those newly declined a decline (without the reason).
+    """
     check_move(to, reason=reason)
     wanted = sorted({normal_email(e) for e in emails})
     if not wanted:
@@ -91,6 +95,7 @@ def set_status(
             )
         moving = [(i, old) for i, _, old in rows if old != to]
         _move(con, moving, to, reason=reason, moderator=moderator)
+        drafts.after_stage(con, [i for i, _ in moving], to, now=db.now(), moderator=moderator)
         db.audit(
             con,
             "set_status",

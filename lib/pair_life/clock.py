@@ -21,10 +21,12 @@ from lib.storage import db
 
 @dataclass(frozen=True)
 class Clock:
-    """Stands at `at` (or runs with the real time); `replay` joins the caller's transaction and skips audits."""
+    """Stands at `at` (or runs with the real time); `replay` joins the caller's transaction and skips audits;
+    `draft` says whether the messages a change makes due are drafted into the outbox (not for made-up history)."""
 
     at: datetime | None = None
     replay: bool = False
+    draft: bool = True
 
     def now(self, *, precise: bool = False) -> datetime:
         """The moment a change is recorded."""
@@ -54,4 +56,4 @@ LIVE = Clock()
 
 def replay_at(moment: datetime) -> Clock:
     """A clock for replaying made-up history at one past moment."""
-    return Clock(at=moment, replay=True)
+    return Clock(at=moment, replay=True, draft=False)

@@ -23,6 +23,7 @@ import pandas as pd
 
 from lib.errors import InvalidInput, NotFound
 from lib.members.directory import member_by_email
+from lib.messages import drafts
 from lib.pair_life.clock import LIVE, Clock
 from lib.storage import db
 
@@ -77,7 +78,28 @@ def propose(
     con.execute("INSERT INTO open_pair_members VALUES (?, ?), (?, ?)", [a_id, pairing_id, b_id, pairing_id])
     con.execute("UPDATE applicants SET requeued_at = NULL WHERE id IN (?, ?)", [a_id, b_id])
     clock.audit(con, "confirm_pair", {"pairing_id": pairing_id, "a": a_id, "b": b_id}, moderator=moderator)
+    if clock.draft:
+        drafts.introduction(con, pairing_id, now=clock.now(), moderator=moderator)
     return pairing_id
+
+
+def undo_confirm(con: duckdb.DuckDBPyConnection, pairing_id: int, *, moderator: str = "local") -> None:
+    """Take back a confirm while the pair is still 'proposed': the pairing is removed, both members are back
+    in the pool as they were, and its unsent introduction is discarded (a sent one stays in the outbox)."""
+    pair = _pairing(con, pairing_id)
+    if pair["state"] != "proposed":
+        raise InvalidInput(
+            f"Pairing {pair['id']} is {pair['state']}; only a confirm still waiting for its trial can be taken "
+            "back. End the pairing instead."
+        )
+    with db.transaction(con):
+        drafts.discard_for_pairing(con, pair["id"])
+        con.execute("DELETE FROM open_pair_members WHERE pairing_id = ?", [pair["id"]])
+        con.execute("DELETE FROM pairing_events WHERE pairing_id = ?", [pair["id"]])
+        con.execute("DELETE FROM pairing_checkins WHERE pairing_id = ?", [pair["id"]])
+        con.execute("DELETE FROM pairings WHERE id = ?", [pair["id"]])
+        details = {"pairing_id": pair["id"], "a": pair["a_id"], "b": pair["b_id"]}
+        db.audit(con, "undo_confirm", details, moderator=moderator)
 
 
 def advance(
@@ -219,7 +241,10 @@ def end_pairing(
     with clock.change(con):
         previous = _snapshot(con, pair, [pair["a_id"], pair["b_id"]])
         added = _close(con, pair, ending, moderator, clock, apart=not reasons[main])
-        return _record(con, ending, {**previous, "added": added}, moderator, clock)
+        ending_id = _record(con, ending, {**previous, "added": added}, moderator, clock)
+        if clock.draft:
+            drafts.after_ending(con, ending_id, now=clock.now(), moderator=moderator)
+        return ending_id
 
 
 def keep_apart(con: duckdb.DuckDBPyConnection, x: int, y: int, reason: str | None, *, clock: Clock = LIVE) -> None:
@@ -259,7 +284,10 @@ def withdraw(
     with clock.change(con):
         previous = _snapshot(con, None, [person["id"]])
         added = {"pairing_events": [], "status_history": [_withdraw(con, person["id"], main, moderator, clock)]}
-        return _record(con, ending, {**previous, "added": added}, moderator, clock)
+        ending_id = _record(con, ending, {**previous, "added": added}, moderator, clock)
+        if clock.draft:
+            drafts.after_ending(con, ending_id, now=clock.now(), moderator=moderator)
+        return ending_id
 
 
 def undo_last_ending(con: duckdb.DuckDBPyConnection, *, moderator: str = "local") -> dict:
@@ -281,6 +309,7 @@ def undo_last_ending(con: duckdb.DuckDBPyConnection, *, moderator: str = "local"
         raise InvalidInput(f"{taken[0][0]} has been paired again since; end that pairing before undoing this ending.")
     with db.transaction(con):
         _restore(con, previous)
+        drafts.discard_for_ending(con, ending_id)
         con.execute("UPDATE endings SET undone_at = ? WHERE id = ?", [db.now(), ending_id])
         db.audit(con, "undo_ending", {"ending_id": ending_id, "pairing_id": pairing_id}, moderator=moderator)
     return {"ending_id": ending_id, "pairing_id": pairing_id}

@@ -6,7 +6,8 @@ What an erasure does, in one transaction:
 - the member's stage becomes `erased`, a final stage: never suggested, never confirmable, never moved;
 - name, email, links, answers, notes and the member's own skill words are removed from their row, and
   their name and email are replaced by "(erased)" in every free text of every table (notes, pause and
-  never-pair reasons, events, check-ins, endings, skill words); audit entries that mention them keep
+  never-pair reasons, events, check-ins, endings, skill words); every message in the outbox that
+  concerns them (sent or not) is deleted; audit entries that mention them keep
   the event and lose the details; rejected import rows that hold them are deleted.
 Kept: the anonymous facts analytics need (dates, stage, years of experience, the zone, canonical skills).
 
@@ -27,6 +28,7 @@ import duckdb
 from lib.errors import InvalidInput
 from lib.intake import timezones
 from lib.members.directory import member_by_email
+from lib.messages import outbox
 from lib.pair_life import lifecycle
 from lib.pair_life.clock import Clock
 from lib.storage import backup, db
@@ -99,6 +101,7 @@ def scrub(con: duckdb.DuckDBPyConnection, erased: Erased) -> None:
         [ERASED, f"erased-{member}@erased.invalid", zone, ERASED_STAGE, member],
     )
     _scrub_skills(con, member)
+    outbox.erase_member(con, member)
     mine = "SELECT id FROM pairings WHERE ? IN (a_id, b_id)"
     con.execute("UPDATE status_history SET reason = NULL WHERE applicant_id = ? AND reason <> 'imported'", [member])
     con.execute("UPDATE member_pauses SET note = NULL WHERE applicant_id = ?", [member])

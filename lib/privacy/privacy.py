@@ -58,6 +58,13 @@ def export_member(con: duckdb.DuckDBPyConnection, email: str) -> dict:
             {"id": applicant_id},
         ),
         "pause": _records(con, "SELECT until, note FROM member_pauses WHERE applicant_id = ?", [applicant_id]),
+        "messages": _records(
+            con,
+            "SELECT m.id, m.kind, CAST(m.recipients AS VARCHAR) AS recipients, m.subject, m.body, m.status, "
+            "m.created_at, m.sent_at, m.message_id FROM messages m "
+            "WHERE m.id IN (SELECT message_id FROM message_members WHERE applicant_id = ?) ORDER BY m.id",
+            [applicant_id],
+        ),
     }
 
 

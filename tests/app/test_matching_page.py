@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 from lib import auth, ui
 from lib.intake import importer
 from lib.matching import candidates, rounds, score
-from lib.messages import introductions
+from lib.messages import drafts, outbox
 from lib.pair_life import pairs
 from tests.conftest import ROOT, make_csv
 
@@ -65,22 +65,17 @@ def test_round_summary_says_nobody_is_left_out_when_everyone_is_paired(con):
     assert not [d for d in at.dataframe if "reason" in d.value.columns]
 
 
-def test_confirming_the_round_takes_both_out_and_shows_the_email(community):
+def test_confirming_the_round_takes_both_out_and_drafts_the_introduction(community):
     at = _open()
     at.button(key="match.confirm_round").click().run()
     assert not at.exception
     assert {"a@x.org", "f@x.org"}.isdisjoint(set(candidates.eligible_members(community)["email"]))
-    email = at.text_area[0].value
+    assert any("their introductions are drafted in the Outbox" in s.value for s in at.success)
+    drafted = outbox.listing(community, status="draft")
+    assert list(drafted["kind"]) == ["introduction"] and drafted.iloc[0]["to"] == ["a@x.org", "f@x.org"]
+    email = drafted.iloc[0]["body"]
     assert "Amara" in email and "Felix" in email
     assert "Amara can help Felix with: Kafka, Spark" in email and "Felix can help Amara with: Elixir" in email
-    assert "mailto:a@x.org,f@x.org?subject=" in at.get("link_button")[0].proto.url
-    # once the pair has agreed its trial (on the Pairs page), its introduction is no longer offered
-    made = community.execute("SELECT id FROM pairings").fetchone()[0]
-    at.switch_page("pages/6_Pairs.py").run()
-    at.selectbox(key="pairs.pick").set_value(made).run()
-    at.button(key="pairs.to_trial").click().run()
-    at.switch_page("pages/5_Matching.py").run()
-    assert not at.exception and not at.text_area
 
 
 def test_dropping_every_pair_confirms_nothing(community):
@@ -118,13 +113,13 @@ def test_one_member_suggestions_and_confirm(community):
 
 
 def test_introduction_template_is_read_from_the_editable_file(community, tmp_path, monkeypatch):
-    made = pairs.confirm_pair(community, "a@x.org", "f@x.org")
     (tmp_path / "introduction.txt").write_text(
         "Subject: Hello $a_first & $b_first\n\n$a_name <-> $b_name: $b_teaches_a\n"
     )
     monkeypatch.setenv("MENTORING_TEMPLATES", str(tmp_path))
-    email = introductions.introduction(community, made["id"])
-    assert (email.subject, email.body) == ("Hello Amara & Felix", "Amara Okafor <-> Felix Braun: Elixir\n")
+    made = pairs.confirm_pair(community, "a@x.org", "f@x.org")
+    email = _introduction(community, made["id"])
+    assert (email["subject"], email["body"]) == ("Hello Amara & Felix", "Amara Okafor <-> Felix Braun: Elixir\n")
 
 
 def test_large_pools_compute_the_round_on_request(community, monkeypatch):
@@ -144,11 +139,12 @@ def test_member_search_narrows_a_long_list(community, monkeypatch):
     assert at.selectbox(key="match.member").options == ["Felix Braun <f@x.org>"]
 
 
-def _confirmed_introduction(at) -> str:
+def _confirmed_introduction(at, con) -> str:
     at.switch_page("pages/5_Matching.py").run()
     at.button(key="match.confirm_round").click().run()
     assert not at.exception
-    return at.text_area[0].value
+    drafted = outbox.listing(con, status="draft")
+    return drafted[drafted["kind"] == "introduction"].iloc[0]["body"]
 
 
 def test_introduction_is_signed_with_the_signed_in_moderators_name(community):
@@ -158,22 +154,22 @@ def test_introduction_is_signed_with_the_signed_in_moderators_name(community):
     at.text_input(key="login.name").input("Zoe")
     at.text_input(key="login.password").input("zoe's password")
     at.button(key="login.submit").click().run()
-    email = _confirmed_introduction(at)
+    email = _confirmed_introduction(at, community)
     assert email.rstrip().endswith("\nZoe") and "The moderator" not in email
 
 
 def test_introduction_in_local_mode_is_signed_the_moderator(community):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     at.run()
-    assert _confirmed_introduction(at).rstrip().endswith("\nThe moderator")
+    assert _confirmed_introduction(at, community).rstrip().endswith("\nThe moderator")
 
 
 def test_signature_names_a_person_never_a_shared_account():
-    assert introductions.signature("zoe") == "Zoe"
-    assert introductions.signature("mod@community.org") == "mod@community.org"
-    assert introductions.signature("moderator") == "The moderator"
-    assert introductions.signature("local") == "The moderator"
-    assert introductions.signature("local", community_name="Rust learners") == "Rust learners"
+    assert drafts.signature("zoe") == "Zoe"
+    assert drafts.signature("mod@community.org") == "mod@community.org"
+    assert drafts.signature("moderator") == "The moderator"
+    assert drafts.signature("local") == "The moderator"
+    assert drafts.signature("local", community_name="Rust learners") == "Rust learners"
 
 
 def test_settings_form_has_one_weight_per_component_and_saves_it(community):
@@ -197,3 +193,9 @@ def test_score_first_setting_is_on_the_form_and_changes_the_round(community):
     assert score.load_settings(community).limits[score.SCORE_GIVEN_UP.key] == 0.0
     summary = next(c.value for c in at.caption if "candidate pairs" in c.value)
     assert summary.startswith("Exact matching (the best total score, however many are left out)"), summary
+
+
+def _introduction(con, pairing_id: int) -> dict:
+    """The introduction drafted into the outbox when the pairing was confirmed."""
+    found = outbox.listing(con)
+    return found[(found["pair_id"] == pairing_id) & (found["kind"] == "introduction")].iloc[0].to_dict()

@@ -114,13 +114,7 @@ def _journey(page, url, tmp_path):
     choose(page, "Leave these pairs out", re.compile(r"Kenji Tanaka"))
     page.keyboard.press("Escape")
     page.get_by_role("button", name="Confirm 2 pairs").click()
-    expect(page.get_by_text("Open in your mail program").first).to_be_visible()
-    expect(page.get_by_label("Email (edit before sending)")).to_have_count(2)
-    intro = page.locator('[data-testid="stCode"]').first
-    intro.hover()
-    intro.get_by_role("button").first.click()  # the code box's copy button
-    copied = page.evaluate("() => navigator.clipboard.readText()")
-    assert copied.startswith("To: ") and "Amara" in copied and "Felix" in copied and "can help" in copied
+    expect(page.get_by_text("their introductions are drafted in the Outbox").first).to_be_visible()
 
     # pairs: Amara + Felix become active, then Felix drops out
     go(page, "Pairs", "Pairs")

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RANKS = {
     "lib.errors": 0,
     "lib.config": 0,
+    "lib.text": 0,
     "lib.storage": 1,
     "lib.intake": 2,
     "lib.members": 2,
