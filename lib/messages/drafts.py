@@ -128,6 +128,21 @@ def note_start(con: duckdb.DuckDBPyConnection, *, moderator: str = "local") -> t
     return templates.render(templates.source(con, "note"), values)
 
 
+def set_feedback_form(con: duckdb.DuckDBPyConnection, url: str | None, *, moderator: str = "local") -> None:
+    """The link farewells offer for answering (empty: farewells ask for a reply by email)."""
+    url = (url or "").strip() or None
+    if url is not None and not (url.startswith(("https://", "http://")) and " " not in url and len(url) < 500):
+        raise InvalidInput("The feedback form link must be a web address starting with https://.")
+    with db.transaction(con):
+        db.set_setting(con, FEEDBACK_FORM_SETTING, url)
+        db.audit(con, "set_feedback_form", {"url": url}, moderator=moderator)
+
+
+def feedback_form(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The feedback form's link, when one is set."""
+    return db.get_setting(con, FEEDBACK_FORM_SETTING)
+
+
 def discard_for_pairing(con: duckdb.DuckDBPyConnection, pairing_id: int) -> int:
     """Discard a pairing's unsent introduction (inside the transaction that undoes its confirm)."""
     ids = [
