@@ -57,6 +57,7 @@ class Delivery:
     left: int = 0
     problems: Counter = field(default_factory=Counter)
     next_at: datetime | None = None
+    moderator: str = "local"  # who sent: the audit rows of failures name them too
 
     def as_json(self) -> dict:
         """The published result of `python -m lib send --json`."""
@@ -237,9 +238,12 @@ def send(
     moderator: str = "local",
 ) -> Delivery:
     """Send these messages (None: every draft and failed one that is not uncertain), within the hourly cap."""
-    expire_claims(con)
+    result = Delivery(moderator=moderator)
+    stopped = expire_claims(con)
+    if stopped:
+        result.failed += stopped
+        result.problems[UNCERTAIN] += stopped
     chosen = _choose(con, ids)
-    result = Delivery()
     room = max(0, hourly_cap(con) - len(_sent_last_hour(con)))
     result.left = max(0, len(chosen) - room)
     claimed = _claim(con, chosen[:room])
@@ -353,6 +357,7 @@ def _fail(con: duckdb.DuckDBPyConnection, ids: list[int], result: Delivery, sent
             "updated_at = ? WHERE list_contains(?, id)",
             [sentence, db.now(), ids],
         )
+        db.audit(con, "send_failed", {"message_ids": list(ids)}, moderator=result.moderator)
     result.failed += len(ids)
     result.problems[sentence] += len(ids)
 

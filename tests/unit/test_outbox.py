@@ -96,6 +96,10 @@ def test_an_outage_keeps_the_message_and_the_next_send_retries_it(members, pair)
         assert outbox.send(members, None, _account(server.url())).sent == 1
         assert len(server.received) == 1
     assert outbox.message(members, 1)["status"] == "sent" and outbox.message(members, 1)["error"] is None
+    audit = members.execute(
+        "SELECT action, CAST(details AS VARCHAR) FROM audit_log WHERE action LIKE 'send%'"
+    ).fetchall()
+    assert [a for a, _ in audit] == ["send_failed", "send_message"] and "x.org" not in str(audit)
 
 
 def test_a_server_that_never_answers_times_out_with_a_sentence(members, pair):
@@ -202,7 +206,8 @@ def test_two_senders_at_once_never_send_a_message_twice(members, server, db_file
 
 def test_a_sender_that_stopped_mid_send_leaves_the_message_uncertain(members, pair, server):
     members.execute("UPDATE messages SET claimed_at = ? WHERE id = 1", [db.now() - timedelta(hours=1)])
-    assert outbox.send(members, None, _account(server.url())).sent == 0
+    stopped = outbox.send(members, None, _account(server.url()))
+    assert (stopped.sent, stopped.failed, list(stopped.problems)) == (0, 1, [outbox.UNCERTAIN])
     held = outbox.message(members, 1)
     assert held["status"] == "failed" and held["uncertain"] and "Sent folder" in held["error"]
     assert not server.received
