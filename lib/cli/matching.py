@@ -58,6 +58,7 @@ def _round_json(found: rounds.Round) -> dict:
                 "b_teaches_a": list(p.b_teaches_a),
                 "score": float(p.score),
                 "reasons": list(p.reasons),
+                "shared_hours": _hours(p.shared_hours),
             }
             for p in found.pairs.itertuples()
         ],
@@ -73,9 +74,15 @@ def _partners_json(found) -> list[dict]:
             "a_teaches_b": list(p.a_teaches_b),
             "b_teaches_a": list(p.b_teaches_a),
             "reasons": list(p.reasons),
+            "shared_hours": _hours(p.shared_hours),
         }
         for p in found.itertuples()
     ]
+
+
+def _hours(value) -> float | None:
+    """Hours a week both are free, rounded to a tenth; None (null) when either member gave no free times."""
+    return None if value is None or value != value else round(float(value), 1)
 
 
 def _confirm(con, args) -> int:

@@ -18,7 +18,8 @@ from lib.storage import db
 
 
 def eligible_members(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Accepted members not in an open pairing and not paused, with what scoring needs."""
+    """Accepted members not in an open pairing and not paused, with what scoring needs (their free
+    time as stored JSON, weekly budget and readable zone included)."""
     pool = con.execute(
         """
         WITH accepted AS (
@@ -30,6 +31,7 @@ def eligible_members(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             FROM (SELECT DISTINCT applicant_id, kind, skill_id FROM applicant_skills) GROUP BY applicant_id
         )
         SELECT a.id, a.name, a.email, a.timezone, a.experience_years,
+               CAST(a.availability AS VARCHAR) AS availability, a.hours_per_week,
                date_diff('day', coalesce(acc.accepted_at, a.status_changed_at), $now) AS waited_days,
                a.requeued_at IS NOT NULL AS left_behind,
                coalesce(c.n_wants, 0) AS n_wants, coalesce(c.n_offers, 0) AS n_offers

@@ -19,10 +19,11 @@ import pandas as pd
 
 from lib.errors import InvalidInput
 from lib.intake import names, timezones
-from lib.matching import wording
+from lib.matching import freetime, wording
 from lib.storage import db
 
 WAIT_FULL_DAYS = 60
+FREE_FULL_HOURS = 4  # hours a week both are free that count as plenty
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,19 @@ class Sides:
         """The pool's `column` for member a and member b of every pair."""
         values = self._pool[column].to_numpy(dtype=dtype)
         return values[self._ia], values[self._ib]
+
+    def free_hours(self) -> np.ndarray:
+        """Hours a week both are free (NaN when either gave no availability); computed once per pairs."""
+        if not hasattr(self, "_free"):
+            masks, known = freetime.member_masks(self._pool, freetime.window_start(db.now()))
+            self._free = freetime.shared_hours(masks, known, self._ia, self._ib)
+        return self._free
+
+    def zone_index(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """The distinct zones, and each pair's members' positions in that list (-1 when unknown)."""
+        codes = pd.Categorical(self._pool["zone"].where(self._pool["zone"].map(lambda z: isinstance(z, str))))
+        per_member = np.asarray(codes.codes, dtype=np.int64)
+        return list(codes.categories), per_member[self._ia], per_member[self._ib]
 
 
 @dataclass(frozen=True)
@@ -170,8 +184,24 @@ def _experience(sides: Sides) -> dict[str, np.ndarray]:
 
 
 def _timezone(sides: Sides) -> dict[str, np.ndarray]:
-    gap, hours = _zone_distances(*sides.both("zone", object))
-    return {"tz_gap": gap, "shared_hours": hours, "timezone": np.minimum(hours, 4) / 4}
+    gap, hours = _zone_distances(*sides.zone_index())
+    # members who both said when they are free are scored on that instead (free_time)
+    value = np.where(np.isnan(sides.free_hours()), np.minimum(hours, 4) / 4, np.nan)
+    return {"tz_gap": gap, "shared_daytime": hours, "timezone": value}
+
+
+def _free_time(sides: Sides) -> dict[str, np.ndarray]:
+    hours = sides.free_hours()
+    return {"shared_hours": hours, "free_time": np.minimum(hours, FREE_FULL_HOURS) / FREE_FULL_HOURS}
+
+
+def _budget(sides: Sides) -> dict[str, np.ndarray]:
+    hours_a, hours_b = sides.both("hours_per_week")
+    low, high = np.fmin(hours_a, hours_b), np.fmax(hours_a, hours_b)
+    known = ~np.isnan(hours_a) & ~np.isnan(hours_b) & (high > 0)
+    ratio = np.where(known, low / np.where(known, high, 1), np.nan)
+    cadence = np.where(known & (low < 1), 2, 1)
+    return {"budget": ratio, "cadence_weeks": cadence}
 
 
 def _waiting(sides: Sides) -> dict[str, np.ndarray]:
@@ -203,7 +233,26 @@ def _timezone_reasons(pair: Pair) -> list[str]:
     if pd.isna(gap):
         return []
     apart = "same time zone" if gap == 0 else f"{wording.number(gap)} h apart"
-    return [f"{apart} ({wording.number(pair.row.shared_hours)} h of shared daytime)"]
+    if not pd.isna(pair.row.shared_hours):
+        return [apart]
+    return [f"{apart} ({wording.number(pair.row.shared_daytime)} h of shared daytime)"]
+
+
+def _free_time_reasons(pair: Pair) -> list[str]:
+    hours = pair.row.shared_hours
+    if pd.isna(hours):
+        return []
+    return [f"both free at the same time {wording.number(round(hours, 1))} h a week"]
+
+
+def _budget_reasons(pair: Pair) -> list[str]:
+    ha, hb = pair.a["hours_per_week"], pair.b["hours_per_week"]
+    if pd.isna(ha) or pd.isna(hb):
+        return []
+    pace = "meet every two weeks" if pair.row.cadence_weeks == 2 else "meet weekly"
+    if ha == hb:
+        return [f"both give {wording.hours(ha)} a week: {pace}"]
+    return [f"{pair.first_a} gives {wording.hours(ha)} a week, {pair.first_b} {wording.hours(hb)}: {pace}"]
 
 
 def _waiting_reasons(pair: Pair) -> list[str]:
@@ -250,13 +299,35 @@ COMPONENTS = (
         20.0,
         _timezone,
         _timezone_reasons,
-        f"min(shared daytime hours, 4) / 4, daytime being {timezones.DAY_START:02d}:00-{timezones.DAY_END:02d}:00 "
+        f"(only when a member gave no free times) min(shared daytime hours, 4) / 4, daytime being {timezones.DAY_START:02d}:00-{timezones.DAY_END:02d}:00 "
         "local time in real zones (`zoneinfo`) a week from today, so daylight saving is right; answers such as "
         '"CET", "UTC+2", "Berlin" or "India (IST)" are read as zones',
         (
             Limit("max_timezone_gap_hours", "Max hours apart", "tz_gap", np.greater, "at most {} h apart"),
-            Limit("min_shared_hours", "Min shared daytime hours", "shared_hours", np.less, "at least {} shared hours"),
+            Limit(
+                "min_shared_hours", "Min shared daytime hours", "shared_daytime", np.less, "at least {} shared hours"
+            ),
         ),
+    ),
+    Component(
+        "free_time",
+        "Shared free time",
+        20.0,
+        _free_time,
+        _free_time_reasons,
+        f"min(hours a week both are free, {FREE_FULL_HOURS}) / {FREE_FULL_HOURS}, from the free times members gave, "
+        f"placed in their own time zones on the calendar of the next {freetime.WINDOW_DAYS} days (`zoneinfo`, so a "
+        "daylight-saving change is right); two members who both gave free times and share no hour are never "
+        "suggested; when either gave none, the time-zone component counts instead",
+    ),
+    Component(
+        "budget",
+        "Weekly budget",
+        5.0,
+        _budget,
+        _budget_reasons,
+        "the smaller weekly time budget / the larger one (2 h and 30 min every two weeks: 0.125); a pair whose smaller "
+        "budget is under 1 hour a week is proposed to meet every two weeks",
     ),
     Component(
         "waiting",
@@ -279,25 +350,23 @@ DEFAULT_WEIGHTS = {component.name: component.default_weight for component in COM
 DEFAULT_LIMITS: dict[str, float | None] = {limit.key: None for limit in LIMITS}
 
 
-def _zone_distances(zone_a: np.ndarray, zone_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    day = timezones.reference_day(db.now())
-    names = sorted({z for z in np.concatenate([zone_a, zone_b]) if isinstance(z, str)})
+def _zone_distances(names: list[str], ia: np.ndarray, ib: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Hours apart and shared daytime per pair, from a table of the distinct zones (no Python per pair)."""
     if not names:
-        nan = np.full(len(zone_a), np.nan)
+        nan = np.full(len(ia), np.nan)
         return nan, nan.copy()
-    index = {z: i for i, z in enumerate(names)}
+    day = timezones.reference_day(db.now())
     offsets = np.array([timezones.utc_offset_hours(z, day) for z in names])
     shared = timezones.shared_daytime(names, day)
-    ia = np.array([index.get(z, -1) if isinstance(z, str) else -1 for z in zone_a])
-    ib = np.array([index.get(z, -1) if isinstance(z, str) else -1 for z in zone_b])
     known = (ia >= 0) & (ib >= 0)
-    gap = np.where(known, np.abs(offsets[ia] - offsets[ib]), np.nan)
-    hours = np.where(known, shared[ia, ib], np.nan)
+    sa, sb = np.where(known, ia, 0), np.where(known, ib, 0)
+    gap = np.where(known, np.abs(offsets[sa] - offsets[sb]), np.nan)
+    hours = np.where(known, shared[sa, sb], np.nan)
     return gap, hours
 
 
 def _apply_limits(out: pd.DataFrame, limits: dict) -> pd.DataFrame:
-    keep = np.ones(len(out), dtype=bool)
+    keep = out["shared_hours"].to_numpy(dtype=float) != 0  # both gave free times and share none: never suggested
     for limit in PAIR_LIMITS:
         value = limits.get(limit.key)
         if value is not None:

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 
 from lib.intake import names
-from lib.matching import score, wording
+from lib.matching import freetime, score, wording
 from lib.storage import db
 
 # Each cause reads after a count in the round's summary: "2 listed nothing to learn".
@@ -24,6 +24,7 @@ CAUSES = {
     "no_teacher": "wanted only skills no other eligible member offers",
     "one_sided": "offered nothing the members who could teach them want",
     "never_pair": "had every possible partner marked never to be paired with them",
+    "no_time": "had no shared free hour with anyone who teaches what they want",
     "limits": "had every possible partner ruled out by the hard limits",
     "taken": "had every possible partner paired with someone else",
     "for_score": "left out because the round puts the total score first",
@@ -40,6 +41,7 @@ class _Counts:
     free: int  # kept candidates who are left out too
     blocked: int  # mutual members marked never to be paired with them
     best: float | None  # best score among kept candidates
+    timeless: int = 0  # mutual candidates sharing no free hour with them (both gave free times)
 
 
 def why_unmatched(
@@ -88,6 +90,12 @@ def _why_one(m, supply: dict, counts: _Counts, settings: score.Settings) -> tupl
         return f"{first} listed nothing to offer; ask what they could teach.", "no_offers"
     if counts.raw == 0:
         return _no_candidate(first, supply, counts.blocked)
+    if counts.kept == 0 and counts.timeless == counts.raw:
+        return (
+            f"{first} has no shared free hour with anyone who teaches what they want "
+            f"({_members(counts.raw, 'could')}); ask whether other times would work for them.",
+            "no_time",
+        )
     if counts.kept == 0:
         return _ruled_out(first, counts, settings), "limits"
     if counts.free:
@@ -171,7 +179,7 @@ def _counts(
         ]
     )
     best = best.groupby("m")["score"].max()
-    blocked = _blocked(con, pool, left)
+    blocked, timeless = _blocked(con, pool, left), _timeless(pool, raw, left)
     return {
         m: _Counts(
             int(raw_count.get(m, 0)),
@@ -179,9 +187,21 @@ def _counts(
             int(free_count.get(m, 0)),
             blocked.get(m, 0),
             best.get(m),
+            int(timeless.get(m, 0)),
         )
         for m in left["id"]
     }
+
+
+def _timeless(pool: pd.DataFrame, raw: pd.DataFrame, left: pd.DataFrame) -> pd.Series:
+    # Per member left out: mutual candidates with whom they share no free hour (both gave free times).
+    edges = raw[raw["a"].isin(left["id"]) | raw["b"].isin(left["id"])]
+    if edges.empty:
+        return pd.Series(dtype=int)
+    masks, known = freetime.member_masks(pool, freetime.window_start(db.now()))
+    hours = freetime.shared_hours(masks, known, pool.index.get_indexer(edges["a"]), pool.index.get_indexer(edges["b"]))
+    none = edges[hours == 0]
+    return pd.concat([none["a"], none["b"]]).value_counts()
 
 
 def _supply(con: duckdb.DuckDBPyConnection, pool: pd.DataFrame, left: pd.DataFrame) -> dict[int, dict]:

@@ -23,3 +23,10 @@ def joined(items: list[str]) -> str:
 def number(value: float) -> str:
     """'3' for whole numbers, '2.5' otherwise."""
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def hours(value: float) -> str:
+    """A weekly time budget in words: '30 min', '1 h', '1.5 h'."""
+    if value < 1:
+        return f"{int(round(value * 60))} min"
+    return f"{number(round(value, 1))} h"

@@ -58,8 +58,8 @@ def propose(
     now = clock.now()
     pairing_id = con.execute(
         "INSERT INTO pairings (a_id, b_id, state, score, reasons, a_teaches_b, b_teaches_a, created_at, "
-        "state_changed_at, moderator, is_demo, started_on) VALUES (?, ?, 'proposed', ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "RETURNING id",
+        "state_changed_at, moderator, is_demo, started_on, shared_hours, cadence_weeks) "
+        "VALUES (?, ?, 'proposed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         [
             a_id,
             b_id,
@@ -72,6 +72,8 @@ def propose(
             moderator,
             is_demo,
             now.date(),
+            _number(described.get("shared_hours")),
+            int(_number(described.get("cadence_weeks")) or 1),
         ],
     ).fetchone()[0]
     _event(con, pairing_id, None, "proposed", now.date(), moderator, "introduced", clock)
@@ -491,6 +493,11 @@ def _day(on: date | None, pair: dict, clock: Clock) -> date:
     if when > clock.today():
         raise InvalidInput(f"The date {when:%d %b %Y} is in the future.")
     return when
+
+
+def _number(value) -> float | None:
+    """A float, or None for a missing value (None or NaN)."""
+    return None if value is None or value != value else float(value)
 
 
 def _pairing(con: duckdb.DuckDBPyConnection, pairing_id: int) -> dict:

@@ -133,11 +133,11 @@ def test_suggest_confirm_pause_and_never_pair(db_file, tmp_path):
     )
     cli(db_file, "import", export, "--status", "accepted")
     one = json.loads(cli(db_file, "suggest", "--member", "a@x.org", "--limit", "1", "--json").stdout)
-    assert len(one) == 1 and set(one[0]) == {"partner", "score", "a_teaches_b", "b_teaches_a", "reasons"}
+    assert len(one) == 1 and set(one[0]) == {"partner", "score", "a_teaches_b", "b_teaches_a", "reasons", "shared_hours"}
     assert one[0]["b_teaches_a"] == ["Elixir"] and 0 <= one[0]["score"] <= 100
     whole = json.loads(cli(db_file, "suggest", "--round", "--json").stdout)
     assert set(whole) == {"pairs", "unmatched"} and len(whole["pairs"]) == 1
-    assert set(whole["pairs"][0]) == {"a", "b", "a_teaches_b", "b_teaches_a", "score", "reasons"}
+    assert set(whole["pairs"][0]) == {"a", "b", "a_teaches_b", "b_teaches_a", "score", "reasons", "shared_hours"}
     assert {u["email"] for u in whole["unmatched"]} >= {"h@x.org"}
     made = cli(db_file, "confirm", "a@x.org", "f@x.org", "--json")
     assert made.returncode == 0 and json.loads(made.stdout)["state"] == "proposed"
