@@ -4,6 +4,7 @@ import streamlit as st
 
 from lib import demo, ui
 from lib.members import applicants
+from lib.messages import outbox
 from lib.pair_life import attention, lifecycle
 
 page = ui.page_setup("Home", ":material/home:")
@@ -35,6 +36,13 @@ if summary["total"] == 0:
     st.stop()
 
 st.subheader("Needs attention")
+mail = page.read(outbox.waiting)
+if mail["drafts"] or mail["failed"]:
+    waiting = [f"**{ui.plural(mail['drafts'], 'draft')}** waiting to be sent"] if mail["drafts"] else []
+    waiting += [f"**{ui.plural(mail['failed'], 'message')}** not sent (failed)"] if mail["failed"] else []
+    text, link = st.columns([3, 2], vertical_alignment="center")
+    text.markdown(f":material/outbox: {' and '.join(waiting)}.")
+    link.page_link("pages/10_Outbox.py", label="Open the Outbox", icon=":material/arrow_forward:")
 limits = page.read(attention.thresholds)
 for kind, frame in page.read(attention.needs_attention).items():
     title = attention.TITLES[kind].format(**limits)

@@ -23,6 +23,7 @@ from lib.errors import MentoringError
 from lib.insight import charts
 from lib.intake import importer
 from lib.matching import rounds, score
+from lib.messages import drafts, mail, outbox, templates
 from lib.privacy import privacy
 from lib.storage import db, exports
 
@@ -43,6 +44,8 @@ NAV = [
     ("pages/4_Vocabulary.py", "Skill vocabulary", ":material/spellcheck:"),
     ("pages/5_Matching.py", "Matching", ":material/handshake:"),
     ("pages/6_Pairs.py", "Pairs", ":material/diversity_3:"),
+    ("pages/10_Outbox.py", "Outbox", ":material/outbox:"),
+    ("pages/11_Templates.py", "Message templates", ":material/edit_note:"),
     ("pages/8_Analytics.py", "Analytics", ":material/monitoring:"),
     ("pages/7_Audit.py", "Audit log", ":material/history:"),
     ("pages/9_Data.py", "Backups & privacy", ":material/shield:"),
@@ -246,6 +249,152 @@ def import_preview(digest: str, encoding: str | None, _data: bytes) -> importer.
     file's SHA-256 `digest`."""
     del digest  # the cache key; the bytes are not hashed again
     return importer.preview_import(_data, encoding=encoding)
+
+
+# The last send's result, kept for the one draw after it (page.apply redraws the page after every write).
+DELIVERY = "mail.delivery"
+# A message kind in a few words: the title without its "(to whom)".
+KIND_LABELS = {kind: templates.TITLES[kind].split(" (")[0] for kind in templates.KINDS}
+MESSAGE_COLUMNS = {
+    "id": st.column_config.NumberColumn("#", width="small"),
+    "created_at": st.column_config.DatetimeColumn("Drafted", format="D MMM YYYY, HH:mm"),
+    "sent_at": st.column_config.DatetimeColumn("Sent", format="D MMM YYYY, HH:mm"),
+    "updated_at": st.column_config.DatetimeColumn("Last change", format="D MMM YYYY, HH:mm"),
+    "kind": st.column_config.TextColumn("Kind", width="small"),
+    "to": st.column_config.ListColumn("To"),
+    "subject": st.column_config.TextColumn("Subject", width="large"),
+    "status": st.column_config.TextColumn("State", width="small"),
+    "message_id": st.column_config.TextColumn("Message-ID", help="The SMTP Message-ID, to find it in the Sent folder"),
+    "error": st.column_config.TextColumn("Note"),
+}
+
+
+def mail_account() -> mail.Account:
+    """The mail account from the environment or secrets.toml; raises NotConfigured or InvalidInput with a sentence."""
+    configuration = _config()
+    return mail.account(configuration.smtp, configuration.mail_from)
+
+
+def show_mail_account() -> None:
+    """One line: the account mail goes out through (never its password), or how to set one up."""
+    try:
+        found = mail_account()
+    except mail.NotConfigured as exc:
+        st.info(str(exc), icon=":material/info:")
+    except MentoringError as exc:
+        show_error(exc)
+    else:
+        st.caption(f":material/mail: Mail goes out through {safe(found.describe())}.")
+
+
+def send_messages(page: Page, ids: list[int], *, first=None) -> None:
+    """Send these messages now, after `first(cursor)` (saving an edit) when given; the result shows on the
+    next draw (show_delivery). Without a mail account nothing is sent and the sentence says how to set one up."""
+    try:
+        account = mail_account()
+    except MentoringError as exc:
+        show_error(exc)
+        return
+
+    def action(cursor: duckdb.DuckDBPyConnection) -> None:
+        if first is not None:
+            first(cursor)
+        result = outbox.send(cursor, [int(i) for i in ids], account, moderator=page.moderator)
+        st.session_state[DELIVERY] = {
+            "summary": result.summary(),
+            "failed": result.failed,
+            "problems": dict(result.problems),
+        }
+
+    page.apply(action)
+
+
+def show_delivery() -> None:
+    """What the last send did, and each problem's sentence; shown once."""
+    done = st.session_state.pop(DELIVERY, None)
+    if not done:
+        return
+    (st.warning if done["failed"] else st.success)(done["summary"], icon=":material/send:")
+    for sentence, count in done["problems"].items():
+        st.error(f"{sentence} ({plural(count, 'message')})", icon=":material/error:")
+
+
+def recipients(people: list[dict]) -> str:
+    """'Ann Lee <a@x.org>, Bo Kim <b@x.org>', Markdown-escaped."""
+    return ", ".join(safe(f"{p['name']} <{p['email']}>") if p.get("name") else safe(p["email"]) for p in people)
+
+
+def message_table(frame: pd.DataFrame, columns: list[str], *, key: str) -> None:
+    """Messages as a read-only table with readable headings and kinds."""
+    shown = frame.head(MAX_ROWS).assign(kind=frame["kind"].map(KIND_LABELS))
+    config_ = {c: MESSAGE_COLUMNS[c] for c in columns}
+    st.dataframe(shown, hide_index=True, column_order=columns, column_config=config_, key=key)
+    if len(frame) > len(shown):
+        st.caption(shown_caption(len(shown), len(frame), "messages", order="newest"))
+
+
+def message_choices(frame: pd.DataFrame) -> dict[int, str]:
+    """Picker labels for messages: '#12 Farewell to a@x.org: Thank you'."""
+    head = frame.head(MAX_CHOICES)
+    labels = (
+        "#" + head["id"].astype(str) + " " + head["kind"].map(KIND_LABELS) + " to "
+        + head["to"].map(", ".join) + ": " + head["subject"]
+    )  # fmt: skip
+    return dict(zip(head["id"].astype(int), labels))
+
+
+def show_message(row: dict) -> None:
+    """One message as the member reads it: recipients (when given), subject and text."""
+    to = f"**To:** {recipients(row['recipients'])}  \n" if row.get("recipients") else ""
+    with st.container(border=True):
+        st.markdown(f"{to}**Subject:** {safe(row['subject'])}")
+        st.text(row["body"])
+
+
+def introductions(page: Page, pairing_ids: list[int]) -> pd.DataFrame:
+    """The introductions drafted for these pairings, in any state."""
+    frame = page.read(outbox.listing)
+    return frame[(frame["kind"] == "introduction") & frame["pair_id"].isin(list(pairing_ids))]
+
+
+def send_panel(page: Page, frame: pd.DataFrame, said: str, *, noun: str, key: str) -> None:
+    """Messages just drafted, each with its recipients and state, a button that sends the unsent ones and a
+    link to the Outbox to read or edit them first; `said` heads the panel."""
+    ready = frame[frame["status"].isin(outbox.SENDABLE)]
+    with st.container(border=True):
+        st.success(said, icon=":material/outbox:")
+        lines = [f"- {safe(r.subject)} to {recipients(r.recipients)} ({r.status})" for r in frame.itertuples()]
+        st.markdown("\n".join(lines))
+        show_delivery()
+        send, link = st.columns([1, 2], vertical_alignment="center")
+        label = f"Send this {noun}" if len(ready) == 1 else f"Send these {plural(len(ready), noun)}"
+        if send.button(label, key=key, type="primary", icon=":material/send:", disabled=ready.empty):
+            send_messages(page, list(ready["id"]))
+        link.page_link("pages/10_Outbox.py", label="Read or edit them in the Outbox first", icon=":material/outbox:")
+
+
+def note_form(page: Page, choices: dict[str, list[str]], *, key: str) -> None:
+    """ "Write a note" to members: `choices` maps a label ("Both", a name) to the emails it writes to, one draft
+    each, reviewed and sent from the Outbox."""
+    labels = list(choices)
+    with st.expander("Write a note", icon=":material/edit:"):
+        # the options are positions, so they stay the same when another pairing or applicant is opened
+        which = 0
+        if len(labels) > 1:
+            which = st.radio("To", range(len(labels)), format_func=labels.__getitem__, horizontal=True, key=f"{key}.to")
+        else:
+            st.caption(f"To the {labels[0]}; each gets their own copy.")
+        emails = choices[labels[which or 0]]
+        start_subject, start_body = page.read(drafts.note_start, moderator=page.moderator)
+        subject = st.text_input("Subject", start_subject, key=f"{key}.subject")
+        hint = "$first and $name become each member's own first and full name."
+        body = st.text_area("Message", start_body, height=220, key=f"{key}.body", help=hint)
+        if st.button(f"Draft {plural(len(emails), 'note')}", key=f"{key}.draft", icon=":material/edit:"):
+            page.apply(
+                lambda cur: drafts.note(cur, emails, subject, body, moderator=page.moderator),
+                f"Drafted {plural(len(emails), 'note')}; review and send in the Outbox.",
+                forget=(f"{key}.subject", f"{key}.body"),
+            )
 
 
 def cached_round(page: Page, settings: score.Settings) -> rounds.Round:

@@ -5,6 +5,7 @@ import streamlit as st
 from lib import ui
 from lib.intake import importer
 from lib.members import applicants, stages
+from lib.messages import outbox
 
 page = ui.page_setup("Applicants", ":material/group:")
 st.title("Applicants")
@@ -84,6 +85,12 @@ def one_applicant(email: str) -> None:
     if person["extra"]:
         st.json(person["extra"], expanded=False)
     st.dataframe(page.read(applicants.status_history, email), hide_index=True, key="applicants.history")
+    mail = page.read(outbox.listing, member=int(person["id"]))
+    st.markdown(f"**Messages** ({len(mail)})")
+    if mail.empty:
+        st.caption("No messages to or about them yet.")
+    else:
+        ui.message_table(mail, ["created_at", "kind", "subject", "status", "sent_at"], key="applicants.messages")
     notes = st.text_area("Notes from the chat", value=person["notes"] or "", key=f"applicants.notes.{person['id']}")
     if st.button("Save notes", key="applicants.save_notes"):
         page.apply(lambda cur: applicants.set_notes(cur, email, notes, moderator=page.moderator), "Notes saved.")
@@ -103,6 +110,8 @@ stage_line()
 table = applicants_table()
 if table is not None:
     chosen = move_form(table)
+    if chosen:
+        ui.note_form(page, {ui.plural(len(chosen), "chosen applicant"): chosen}, key="applicants.note")
     if len(chosen) == 1:
         one_applicant(chosen[0])
 unknown_zones()

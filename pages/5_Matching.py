@@ -145,13 +145,11 @@ def pause_tab() -> None:
 
 
 def introduce_confirmed() -> None:
-    """Point to the introductions drafted for the pairs just confirmed."""
-    confirmed = page.read(pairs.still_proposed, tuple(st.session_state.get("match.confirmed", [])))
+    """The introductions drafted for the pairs just confirmed: who gets which, and Send right here."""
+    confirmed = st.session_state.get("match.confirmed", [])
     if confirmed:
-        st.success(
-            f"Confirmed {ui.plural(len(confirmed), 'pair')}; their introductions are drafted in the Outbox.",
-            icon=":material/outbox:",
-        )
+        said = f"Confirmed {ui.plural(len(confirmed), 'pair')}; their introductions are drafted in the Outbox."
+        ui.send_panel(page, ui.introductions(page, confirmed), said, noun="introduction", key="match.send")
 
 
 settings = page.read(score.load_settings)

@@ -16,6 +16,10 @@ MOVES = {
     "trial": ("Trial session agreed", "Moved to trial."),
     "active": ("Committed to a weekly hour (active)", "Now active."),
 }
+NO_MATCH = "No pairings match. Clear the search or choose another state."
+NO_PAIRS = "No pairings yet. Confirm pairs on the Matching page."
+OPEN_HINT = "Choose a pairing to see its history and act on it"
+UNDONE = "Confirm undone: both are back in the pool, and the unsent introduction is discarded."
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 COLUMNS = {
     "id": "#",
@@ -30,9 +34,9 @@ COLUMNS = {
 }
 
 
-def act(action, done: str) -> None:
-    """Apply one change (closing the ending dialog), say so, and redraw."""
-    page.apply(action, done, forget=("pairs.ending",))
+def act(action, done: str, *, also: tuple[str, ...] = ()) -> None:
+    """Apply one change (closing the ending dialog, forgetting `also`), say so, and redraw."""
+    page.apply(action, done, forget=("pairs.ending", *also))
 
 
 @st.dialog("Record an ending", on_dismiss=lambda: st.session_state.pop("pairs.ending", None))
@@ -82,12 +86,7 @@ def pairings_table() -> None:
     table = rows_containing(table, search, ["a_name", "b_name", "a", "b"])
     if table.empty:
         filtered = search.strip() or state != "all"
-        st.info(
-            "No pairings match. Clear the search or choose another state."
-            if filtered
-            else "No pairings yet. Confirm pairs on the Matching page.",
-            icon=":material/info:",
-        )
+        st.info(NO_MATCH if filtered else NO_PAIRS, icon=":material/info:")
         return
     shown = table.head(ui.MAX_ROWS)
     st.dataframe(shown, hide_index=True, key="pairs.table", column_order=list(COLUMNS), column_config=COLUMNS)
@@ -96,14 +95,8 @@ def pairings_table() -> None:
     choices = table.head(ui.MAX_CHOICES)
     named = "#" + choices["id"].astype(str) + " " + choices["a_name"] + " + " + choices["b_name"]
     labels = dict(zip(choices["id"].astype(int), named + " (" + choices["state"] + ")"))
-    chosen = st.selectbox(
-        "Open a pairing",
-        list(labels),
-        index=None,
-        format_func=labels.get,
-        key="pairs.pick",
-        placeholder="Choose a pairing to see its history and act on it",
-    )
+    pick = {"index": None, "format_func": labels.get, "placeholder": OPEN_HINT}
+    chosen = st.selectbox("Open a pairing", list(labels), key="pairs.pick", **pick)
     if chosen:
         st.subheader(ui.safe(labels[chosen]))
         one_pairing(table[table["id"] == chosen].iloc[0])
@@ -125,8 +118,13 @@ def one_pairing(pair) -> None:
             act(lambda cur: lifecycle.check_in(cur, chosen, note, moderator=page.moderator), "Check-in noted.")
         if st.button("Record a drop-out or ending", key="pairs.end", type="primary", icon=":material/logout:"):
             st.session_state["pairs.ending"] = chosen
+    if pair["state"] == "proposed" and st.button("Undo this confirm", key="pairs.undo_confirm", icon=":material/undo:"):
+        act(lambda cur: lifecycle.undo_confirm(cur, chosen, moderator=page.moderator), UNDONE, also=("pairs.pick",))
     if st.session_state.get("pairs.ending") == chosen:
         ending_dialog(pair)
+    a, b = (f"{ui.safe(pair[f'{s}_name'])} ({ui.safe(pair[s])})" for s in "ab")  # two members may share a name
+    sides = {"Both": [pair["a"], pair["b"]], a: [pair["a"]], b: [pair["b"]]}
+    ui.note_form(page, sides, key="pairs.note")
 
 
 def weekly_slot(chosen: int) -> None:
