@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import duckdb
 
 from lib.errors import InvalidInput, NotFound
-from lib.messages import outbox, templates
+from lib.messages import calendar, outbox, templates
 from lib.storage import db
 from lib.text import first_name
 
@@ -41,8 +43,26 @@ def signature(moderator: str, *, community_name: str | None = None) -> str:
     return moderator if "@" in moderator else moderator.title()
 
 
-def introduction(con: duckdb.DuckDBPyConnection, pairing_id: int, *, now: datetime, moderator: str = "local") -> int:
-    """Draft the introduction of a confirmed pair to both members."""
+@dataclass(frozen=True)
+class Trial:
+    """Moments (UTC) both members of a new pair are free for the trial, its length, and each one's zone."""
+
+    starts: list[datetime]
+    minutes: int
+    zone_a: str
+    zone_b: str
+
+
+def introduction(
+    con: duckdb.DuckDBPyConnection,
+    pairing_id: int,
+    *,
+    now: datetime,
+    moderator: str = "local",
+    trial: Trial | None = None,
+) -> int:
+    """Draft the introduction of a confirmed pair to both members; with a trial plan, it names the shared
+    slots in both members' local times and carries a calendar invitation for the first one."""
     pair = _pairing(con, pairing_id)
     a, b = _member(con, pair["a_id"]), _member(con, pair["b_id"])
     values = {
@@ -55,9 +75,42 @@ def introduction(con: duckdb.DuckDBPyConnection, pairing_id: int, *, now: dateti
         "a_teaches_b": ", ".join(pair["a_teaches_b"]),
         "b_teaches_a": ", ".join(pair["b_teaches_a"]),
         "moderator_name": signature(moderator),
+        "trial_times": _trial_times(trial, _first(a), _first(b)),
     }
     subject, body = templates.render(templates.source(con, "introduction"), values)
-    return outbox.draft(con, "introduction", [a, b], subject, body, now=now, pair_id=pairing_id, moderator=moderator)
+    invite = None
+    if trial and trial.starts:
+        title = f"Peer-mentoring trial: {_first(a)} + {_first(b)}"
+        invite = calendar.event(trial.starts[0], trial.minutes, trial.zone_a, title, f"pair-{pairing_id}@mentoring")
+    return outbox.draft(
+        con, "introduction", [a, b], subject, body, now=now, pair_id=pairing_id, moderator=moderator, calendar=invite
+    )
+
+
+NO_TRIAL_TIMES = "Reply to all to say hello and find a time for the trial."
+
+
+def _trial_times(trial: Trial | None, first_a: str, first_b: str) -> str:
+    """The shared slots in both local times, or the sentence asking them to find a time (times unknown)."""
+    if not trial or not trial.starts:
+        return NO_TRIAL_TIMES
+    lines = [
+        "You are both free at these times in the next two weeks (the first one is in the attached calendar "
+        f"invitation, {trial.minutes} minutes):"
+    ]
+    for start in trial.starts:
+        lines.append(
+            f"- {_local(start, trial.minutes, trial.zone_a)} for {first_a} ({trial.zone_a}) = "
+            f"{_local(start, trial.minutes, trial.zone_b)} for {first_b} ({trial.zone_b})"
+        )
+    lines.append("Reply to all to say hello and confirm one of them, or agree on another time.")
+    return "\n".join(lines)
+
+
+def _local(start: datetime, minutes: int, zone: str) -> str:
+    begin = start.astimezone(ZoneInfo(zone))
+    end = begin + timedelta(minutes=minutes)
+    return f"{begin:%a %d %b}, {begin:%H:%M}-{end:%H:%M}"
 
 
 def after_ending(

@@ -183,8 +183,10 @@ def build(
     *,
     when: datetime,
     html_part: bool = True,
+    invitation: bytes | None = None,
 ) -> EmailMessage:
-    """A message with From, To, Subject, Date and Message-ID; the text, and an HTML copy with the text escaped."""
+    """A message with From, To, Subject, Date and Message-ID; the text, an HTML copy with the text escaped,
+    and a calendar invitation (text/calendar METHOD:REQUEST, also attached as invite.ics) when given."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = [recipient(name, email) for name, email in to]
@@ -194,6 +196,10 @@ def build(
     message.set_content(body)
     if html_part:
         message.add_alternative(as_html(body), subtype="html")
+    if invitation:
+        params = {"method": "REQUEST", "charset": "utf-8"}
+        message.add_alternative(invitation, maintype="text", subtype="calendar", params=params)
+        message.add_attachment(invitation, maintype="application", subtype="ics", filename="invite.ics")
     return message
 
 

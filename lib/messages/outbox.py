@@ -30,6 +30,7 @@ import pandas as pd
 
 from lib.errors import InvalidInput, NotFound
 from lib.messages import mail, templates
+from lib.messages.calendar import invitation
 from lib.storage import db
 
 STATUSES = ("draft", "sent", "failed", "discarded")
@@ -44,7 +45,7 @@ UNCERTAIN = (
 )
 _COLUMNS = (
     "id, kind, recipients, subject, body, status, created_at, updated_at, sent_at, error, pair_id, message_id, "
-    "ending_id, attempts, uncertain, moderator"
+    "ending_id, attempts, uncertain, moderator, calendar"
 )
 
 
@@ -86,6 +87,7 @@ def draft(
     pair_id: int | None = None,
     ending_id: int | None = None,
     moderator: str = "local",
+    calendar: str | None = None,
 ) -> int:
     """Put a draft in the outbox (call inside the transaction of the change that made it due).
 
@@ -99,8 +101,20 @@ def draft(
     is_demo = all(bool(p.get("is_demo")) for p in to)
     message_id = con.execute(
         "INSERT INTO messages (kind, recipients, subject, body, created_at, updated_at, pair_id, ending_id, "
-        "moderator, is_demo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        [kind, json.dumps(recipients), mail.clean(subject), body, now, now, pair_id, ending_id, moderator, is_demo],
+        "moderator, is_demo, calendar) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        [
+            kind,
+            json.dumps(recipients),
+            mail.clean(subject),
+            body,
+            now,
+            now,
+            pair_id,
+            ending_id,
+            moderator,
+            is_demo,
+            calendar,
+        ],
     ).fetchone()[0]
     members = sorted({int(p["id"]) for p in to} | {int(i) for i in about})
     con.executemany("INSERT INTO message_members VALUES (?, ?)", [[message_id, m] for m in members])
@@ -318,13 +332,11 @@ def _deliver_one(con, connection: mail.Connection, message_id: int, result: Deli
     """Send one claimed message and record it; returns the sentence when the connection is lost (stop there)."""
     found = message(con, message_id)
     sent_at = db.now()
+    people = [(r["name"], r["email"]) for r in found["recipients"]]
     try:
+        invite = invitation(found["calendar"], connection.account.sender, people) if found["calendar"] else None
         email = mail.build(
-            connection.account.sender,
-            [(r["name"], r["email"]) for r in found["recipients"]],
-            found["subject"],
-            found["body"],
-            when=sent_at,
+            connection.account.sender, people, found["subject"], found["body"], when=sent_at, invitation=invite
         )
         refused = connection.deliver(email, found["to"])
     except InvalidInput as exc:  # this message cannot be built: it alone fails

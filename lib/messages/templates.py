@@ -43,6 +43,8 @@ VARIABLES: dict[str, dict[str, str]] = {
         "b_email": "second member's email",
         "a_teaches_b": "what the first can teach the second",
         "b_teaches_a": "what the second can teach the first",
+        "trial_times": "two or three times both are free in the next two weeks, in both local times (or, when "
+        "either gave no free times, a sentence asking them to find a time)",
         **_SIGNED,
     },
     "partner_left": {**_ABOUT_ONE, "partner_first": "the first name of the partner who left", **_SIGNED},
@@ -72,6 +74,9 @@ SAMPLE = {
     "offers": "Kubernetes, Go",
     "wants": "Rust",
     "moderator_name": "The moderator",
+    "trial_times": "You are both free at these times in the next two weeks (the first one is in the attached "
+    "calendar invitation, 60 minutes):\n- Tue 08 Dec, 20:00-21:00 for Ayşe (Europe/Istanbul) = Tue 08 Dec, "
+    "18:00-19:00 for Jörg (Europe/Berlin)\nReply to all to say hello and confirm one of them, or agree on another time.",
 }
 DEFAULT_SUBJECT = "A message from the peer-mentoring community"
 

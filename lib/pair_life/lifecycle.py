@@ -24,6 +24,7 @@ import pandas as pd
 from lib.errors import InvalidInput, NotFound
 from lib.members.directory import member_by_email
 from lib.messages import drafts
+from lib.pair_life import trial
 from lib.pair_life.clock import LIVE, Clock
 from lib.storage import db
 
@@ -81,7 +82,8 @@ def propose(
     con.execute("UPDATE applicants SET requeued_at = NULL WHERE id IN (?, ?)", [a_id, b_id])
     clock.audit(con, "confirm_pair", {"pairing_id": pairing_id, "a": a_id, "b": b_id}, moderator=moderator)
     if clock.draft:
-        drafts.introduction(con, pairing_id, now=clock.now(), moderator=moderator)
+        plan = trial.plan(con, a_id, b_id, clock.now())
+        drafts.introduction(con, pairing_id, now=clock.now(), moderator=moderator, trial=plan)
     return pairing_id
 
 

@@ -109,3 +109,48 @@ def test_suggest_json_carries_shared_hours_or_null(community, db_file):
     assert run.returncode == 0, run.stderr
     found = {p["partner"]: p["shared_hours"] for p in json.loads(run.stdout)}
     assert found["di@x.org"] is None and found["cy@x.org"] > 0 and "bo@x.org" not in found
+
+
+def test_the_introduction_names_shared_times_and_invites_to_the_first(community):
+    from icalendar import Calendar
+
+    from lib.messages import mail, outbox
+    from tests.mailserver import mail_server
+
+    made = pairs.confirm_pair(community, "ann@x.org", "cy@x.org")
+    intro = outbox.listing(community, status="draft").iloc[0]
+    assert "You are both free at these times in the next two weeks" in intro["body"]
+    # Ann (Berlin) and Cy (Madrid) share Monday and Wednesday 18:00-22:00: the first is Monday 7 December
+    assert "- Mon 07 Dec, 18:00-19:00 for Ann (Europe/Berlin) = Mon 07 Dec, 18:00-19:00 for Cy (Europe/Madrid)" in (
+        intro["body"]
+    )
+    with mail_server() as server:
+        outbox.send(community, None, mail.account(server.url(), "Moderator <mod@example.org>"))
+    message = server.received[0].message
+    parts = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert len(parts) == 1 and parts[0].get_param("method") == "REQUEST"
+    event = Calendar.from_ical(parts[0].get_payload(decode=True)).walk("VEVENT")[0]
+    start, end = event.decoded("dtstart"), event.decoded("dtend")
+    assert str(start.tzinfo) == "Europe/Berlin" and (start.hour, start.weekday()) == (18, 0)
+    assert end - start == pd.Timedelta(minutes=60)
+    assert str(event["organizer"]) == "mailto:mod@example.org"
+    assert sorted(str(a) for a in event["attendee"]) == ["mailto:ann@x.org", "mailto:cy@x.org"]
+    assert any(p.get_filename() == "invite.ics" for p in message.walk())
+    assert made["id"] == intro["pair_id"]
+
+
+def test_members_without_free_times_get_the_old_sentence_and_no_invitation(community):
+    from lib.messages import drafts, outbox
+
+    pairs.confirm_pair(community, "ann@x.org", "di@x.org")
+    intro = outbox.listing(community, status="draft").iloc[0]
+    assert drafts.NO_TRIAL_TIMES in intro["body"] and intro["calendar"] is None
+
+
+def test_the_trial_is_an_hour_or_the_smaller_budget():
+    from lib.pair_life import trial
+
+    assert trial.minutes(None, None) == 60 and trial.minutes(2.0, 1.5) == 60
+    assert trial.minutes(2.0, 0.5) == 60  # 30 minutes a week: an hour every two weeks
+    assert trial.minutes(2.0, 0.25) == 30  # 30 minutes every two weeks
+    assert trial.minutes(0.1, 3.0) == 30  # never under half an hour
