@@ -7,14 +7,14 @@ import json
 
 from lib.cli.common import MODERATOR, command, date_arg, iso_day, optional
 from lib.insight import analytics
-from lib.pair_life import lifecycle, pairs
+from lib.pair_life import attention, lifecycle, pace, pairs
 
 # --left-service names who left the service with the ending: member a, member b or both.
 LEFT_SERVICE = {"a": ["a"], "b": ["b"], "both": ["a", "b"], None: []}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add pairs, advance, end-pair, withdraw and report."""
+    """Add pairs, advance, end-pair, withdraw, cadence, snooze, attention and report."""
     p = command(sub, "pairs", _pairs, about="list pairings")
     p.add_argument("--state", choices=lifecycle.STATES)
     p.add_argument("--json", action="store_true")
@@ -35,6 +35,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("email")
     p.add_argument("--reason", required=True)
     p.add_argument("--feedback")
+
+    p = command(sub, "cadence", _cadence, about="meet every week (1) or every two weeks (2)")
+    p.add_argument("pairing_id", type=int, metavar="PAIR_ID")
+    p.add_argument("--every", required=True, type=int, choices=pace.CADENCES)
+
+    p = command(sub, "snooze", _snooze, about="leave an open pair alone until a date instead of ending it")
+    p.add_argument("pairing_id", type=int, metavar="PAIR_ID")
+    p.add_argument("--until", required=True, type=date_arg, help="YYYY-MM-DD")
+    p.add_argument("--note")
+
+    p = command(sub, "attention", _attention, about="what needs the moderator (the home page's list)")
+    p.add_argument("--as-of", type=date_arg, help="YYYY-MM-DD (default today)")
+    p.add_argument("--json", action="store_true")
 
     p = command(sub, "report", _report, about="reports: dropouts")
     p.add_argument("what", choices=["dropouts"])
@@ -64,7 +77,30 @@ def _pairing_json(r) -> dict:
         "ended_by": optional(r.ended_by),
         "reason": optional(r.reason),
         "feedback": optional(r.feedback),
+        "cadence_weeks": int(r.cadence_weeks),
+        "snoozed_until": iso_day(r.snoozed_until),
     }
+
+
+def _cadence(con, args) -> int:
+    pace.set_cadence(con, args.pairing_id, args.every, moderator=MODERATOR)
+    print(f"Pairing {args.pairing_id} now meets {'every week' if args.every == 1 else 'every two weeks'}.")
+    return 0
+
+
+def _snooze(con, args) -> int:
+    pace.snooze(con, args.pairing_id, args.until, note=args.note, moderator=MODERATOR)
+    print(f"Pairing {args.pairing_id} is snoozed until {args.until:%d %b %Y}.")
+    return 0
+
+
+def _attention(con, args) -> int:
+    found = attention.items(con, as_of=args.as_of)
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False))
+    else:
+        print("\n".join(item["reason"] for item in found) or "Nothing needs attention.")
+    return 0
 
 
 def _advance(con, args) -> int:

@@ -96,6 +96,7 @@ def list_pairings(con: duckdb.DuckDBPyConnection, *, state: str | None = None) -
                p.started_on, p.trial_on, p.active_on, p.ended_on, p.ended_by, p.end_reason AS reason,
                date_diff('week', p.started_on, coalesce(p.ended_on, CAST($now AS DATE))) AS weeks,
                p.state_changed_at AS last_change, p.score, p.channel, p.slot_day, p.slot_time, p.slot_zone,
+               coalesce(p.cadence_weeks, 1) AS cadence_weeks, p.snoozed_until, p.snooze_note, p.shared_hours,
                c.last_check_in, s.feedback
         FROM pairings p JOIN applicants a ON a.id = p.a_id JOIN applicants b ON b.id = p.b_id
         LEFT JOIN checkins c ON c.pairing_id = p.id LEFT JOIN said s ON s.pairing_id = p.id

@@ -190,6 +190,8 @@ def test_pair_life_on_the_command_line(db_file, tmp_path):
             "ended_by": "a",
             "reason": "time commitment",
             "feedback": "too busy",
+            "cadence_weeks": 1,
+            "snoozed_until": None,
         }
     ]
     assert listed[0]["started"] == listed[0]["ended"]
