@@ -320,8 +320,14 @@ def show_delivery() -> None:
 
 
 def recipients(people: list[dict]) -> str:
-    """'Ann Lee <a@x.org>, Bo Kim <b@x.org>', Markdown-escaped."""
-    return ", ".join(safe(f"{p['name']} <{p['email']}>") if p.get("name") else safe(p["email"]) for p in people)
+    """'Ann Lee `a@x.org`, Bo Kim `b@x.org`' for Markdown: names escaped, addresses as code (a bare address
+    would become a mailto link)."""
+    return ", ".join(f"{safe(p['name'])} {_code(p['email'])}" if p.get("name") else _code(p["email"]) for p in people)
+
+
+def names(people: list[dict]) -> str:
+    """'Ann Lee, Bo Kim' for Markdown (the address when a name is missing)."""
+    return ", ".join(safe(p["name"]) if p.get("name") else _code(p["email"]) for p in people)
 
 
 def message_table(frame: pd.DataFrame, columns: list[str], *, key: str) -> None:
@@ -401,6 +407,11 @@ def cached_round(page: Page, settings: score.Settings) -> rounds.Round:
     """The suggested round for these weights, cached until the next write."""
     key = json.dumps({"weights": settings.weights, "limits": settings.limits}, sort_keys=True)
     return _round(str(page.path), key)
+
+
+def _code(text: str) -> str:
+    """Text as a Markdown code span (shown literally, never a link)."""
+    return f"`{text.replace('`', '')}`"
 
 
 @st.cache_data(show_spinner="Finding the best round ...", max_entries=4)

@@ -25,11 +25,11 @@ SHOWN = 50  # editable messages drawn at once; the rest follow as these are sent
 
 def unsent(row, index: int) -> None:
     """A draft or failed message: its recipients, editable subject and text, and what to do with it."""
-    label = f"{ui.KIND_LABELS[row.kind]} to {ui.recipients(row.recipients)}"
+    label = f"{ui.KIND_LABELS[row.kind]} to {ui.names(row.recipients)}"
     with st.expander(label, expanded=index < SHOWN_OPEN, icon=":material/mail:"):
         if row.status == "failed":
             st.warning(ui.safe(row.error or "The last try failed."), icon=":material/error:")
-        st.caption(f"#{row.id}, drafted {row.created_at:%d %b %Y at %H:%M}")
+        st.caption(f"#{row.id} to {ui.recipients(row.recipients)}, drafted {row.created_at:%d %b %Y at %H:%M}")
         subject = st.text_input("Subject", row.subject, key=f"outbox.subject.{row.id}")
         body = st.text_area("Message", row.body, height=300, key=f"outbox.body.{row.id}")
         changed = (subject, body) != (row.subject, row.body)

@@ -45,9 +45,9 @@ with left:
 with right:
     st.markdown("**Placeholders**")
     st.markdown("\n".join(f"- `${name}`: {ui.safe(about)}" for name, about in templates.VARIABLES[kind].items()))
-    st.markdown("**Preview** (with made-up people)")
-    subject, body = templates.preview(kind, text)
-    ui.show_message({"subject": subject, "body": body})
+st.markdown("**Preview** of the text above, with made-up people")
+subject, body = templates.preview(kind, text)
+ui.show_message({"subject": subject, "body": body})
 
 st.divider()
 st.subheader("Feedback form for farewells")

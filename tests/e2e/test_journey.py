@@ -1,4 +1,5 @@
-"""The moderator's week in a real browser: log in, import, screen, skills, match, pair, drop-out, analytics."""
+"""The moderator's week in a real browser: log in, import, screen, skills, match, send the introductions
+through a real SMTP server, pair, drop-out (and its drafted messages), analytics."""
 
 import re
 import tempfile
@@ -10,6 +11,7 @@ from playwright.sync_api import expect, sync_playwright
 from lib import auth
 from tests.conftest import FIXTURES
 from tests.e2e.browser import SLOW, choose, open_page
+from tests.mailserver import mail_server
 from tools.dashboard_server import launch_browser, running_dashboard
 
 pytestmark = pytest.mark.e2e
@@ -24,13 +26,23 @@ def go(page, link: str, heading: str) -> None:
     page.screenshot(path=str(SHOTS / f"{link.lower().replace(' ', '_')}.png"), full_page=True)
 
 
+FROM = "Journey Moderator <moderator@journey.example>"
+
+
 @pytest.fixture
-def server(db_file):
-    with running_dashboard(db_file, env={"MENTORING_PASSWORD_HASH": auth.hash_password(PASSWORD)}) as url:
+def smtp():
+    with mail_server() as running:
+        yield running
+
+
+@pytest.fixture
+def server(db_file, smtp):
+    env = {"MENTORING_PASSWORD_HASH": auth.hash_password(PASSWORD), "MENTORING_SMTP": smtp.url()}
+    with running_dashboard(db_file, env=env | {"MENTORING_MAIL_FROM": FROM}) as url:
         yield url
 
 
-def test_the_moderators_week(server, tmp_path):
+def test_the_moderators_week(server, smtp):
     SHOTS.mkdir(exist_ok=True)
     errors = []
     with sync_playwright() as p:
@@ -44,13 +56,13 @@ def test_the_moderators_week(server, tmp_path):
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.set_default_timeout(SLOW)
         try:
-            _journey(page, server, tmp_path)
+            _journey(page, server, smtp)
         finally:
             browser.close()
     assert [e for e in errors if not any(h in e for h in HARMLESS)] == []
 
 
-def _journey(page, url, tmp_path):
+def _journey(page, url, smtp):
     # log in
     page.goto(url)
     expect(page.get_by_role("heading", name="Peer mentoring: moderator login")).to_be_visible()
@@ -116,6 +128,11 @@ def _journey(page, url, tmp_path):
     page.get_by_role("button", name="Confirm 2 pairs").click()
     expect(page.get_by_text("their introductions are drafted in the Outbox").first).to_be_visible()
 
+    # send both introductions from the Matching page through the real SMTP server
+    page.get_by_role("button", name="Send these 2 introductions").click()
+    expect(page.get_by_text("Sent 2 messages.")).to_be_visible()
+    _check_introductions(smtp.received)
+
     # pairs: Amara + Felix become active, then Felix drops out
     go(page, "Pairs", "Pairs")
     choose(page, "Open a pairing", re.compile(r"Amara Okafor \+ Felix Braun \(proposed\)"))
@@ -128,6 +145,14 @@ def _journey(page, url, tmp_path):
     dialog.get_by_label("Feedback, in their words").fill("New job, no time in the evenings")
     dialog.get_by_role("button", name="Record the ending").click()
     expect(page.get_by_text(re.compile(r"Last recorded: ended of Amara"))).to_be_visible()
+
+    # the drop-out drafted a notice for Amara and a farewell for Felix; nothing more was sent
+    go(page, "Outbox", "Outbox")
+    expect(page.get_by_text("Partner left to Amara Okafor")).to_be_visible()
+    expect(page.get_by_text("Farewell to Felix Braun")).to_be_visible()
+    # with the seven welcomes drafted when they were accepted
+    expect(page.get_by_role("button", name="Send all drafts (9)")).to_be_visible()
+    assert len(smtp.received) == 2
 
     # Amara is back in the suggestions; analytics counts the new reason
     go(page, "Matching", "Matching")
@@ -146,3 +171,20 @@ def _journey(page, url, tmp_path):
     # log out
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("heading", name="Peer mentoring: moderator login")).to_be_visible()
+
+
+def _check_introductions(received) -> None:
+    """Two introductions, each to exactly its pair's two addresses, with the headers a mail client needs."""
+    assert len(received) == 2
+    pairs = []
+    for got in received:
+        message = got.message
+        to = sorted(a.addr_spec for a in message["To"].addresses)
+        assert sorted(got.rcpt_tos) == to and len(set(to)) == 2, (got.rcpt_tos, message["To"])
+        assert message["From"].addresses[0].addr_spec == "moderator@journey.example"
+        assert message["Subject"].endswith("your peer-mentoring match")
+        assert message["Date"] and message["Message-ID"].startswith("<")
+        pairs.append(to)
+    assert ["amara@journey.example", "felix@journey.example"] in pairs
+    assert len({a for pair in pairs for a in pair}) == 4  # two pairs, four different members
+    assert "kenji@journey.example" not in {a for pair in pairs for a in pair}  # left out on the page
