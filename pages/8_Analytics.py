@@ -134,12 +134,27 @@ def skill_outcomes() -> None:
         )
 
 
+def time_and_dropouts() -> None:
+    st.caption(
+        "A drop-out is any pair that ended. The budget is the smaller of the two members' hours a week; "
+        f"shared hours were counted when the pair was confirmed. Groups under {analytics.SMALL_GROUP} pairs are grey."
+    )
+    for split, title in analytics.TIME_SPLITS.items():
+        st.subheader(title)
+        table = page.read(analytics.outcomes_by_time, filters, split=split)
+        if table["pairs"].sum() == 0:
+            st.info(NO_PAIRS)
+        else:
+            numbers(charts.time_outcomes_chart(table, split_title=title), table, f"outcomes_by_{split}")
+
+
 # Only the open tab runs (on_change="rerun"): a visit costs one section's queries and charts.
 TABS = {
     "Why pairs end": why_pairs_end,
     "How long pairs last": how_long,
     "Growth and waiting": growth,
     "Skills and outcomes": skill_outcomes,
+    "Time and drop-outs": time_and_dropouts,
 }
 for tab, draw in zip(st.tabs(list(TABS), key="analytics.tab", on_change="rerun"), TABS.values()):
     if tab.open:

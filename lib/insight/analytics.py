@@ -4,6 +4,9 @@ Filters: the date range applies to the ending date for reasons and feedback, and
 for retention; skill keeps pairings that exchanged it (either way); the gaps keep pairings whose
 members are at most that many years / hours apart (pairs with an unknown gap are kept).
 Groups smaller than MIN_GROUP are reported as "too few pairs to tell" rather than drawn.
+
+A drop-out, everywhere here, is a pairing that ended (state 'ended', whatever the reason, happy ones
+such as "goals met" included): the event of the Kaplan-Meier curves and the `ended` of `report dropouts`.
 """
 
 from __future__ import annotations
@@ -25,6 +28,19 @@ FACTORS = {
     "timezone_gap": "Time-zone gap",
     "trial": "Trial held or not",
     "skill_area": "Skill area taught first",
+}
+# Survival is exp(sum(ln ...)), so exactly half can come out as 0.5000000000000001: the median
+# is the first time survival is at most a half, within rounding.
+_HALF = 0.5 + 1e-9
+SMALL_GROUP = 5  # fewer pairs than this: the group is shown, greyed and marked, never hidden
+TIME_SPLITS = {
+    "budget": "Weekly budget (the smaller of the two members')",
+    "shared_hours": "Shared free hours a week",
+}
+# The groups of each split, in the order charts and tables show them (see outcomes_by_time).
+TIME_GROUPS = {
+    "budget": ("under 1 h", "1-2 h", "2 h or more", "unknown"),
+    "shared_hours": ("none known", "under 2 h", "2-4 h", "4 h or more"),
 }
 
 
@@ -147,7 +163,7 @@ def kaplan_meier(weeks: pd.Series, ended: pd.Series) -> pd.DataFrame:
 
 def median_weeks(curve: pd.DataFrame) -> float | None:
     """Weeks until half the pairs had ended, or None when more than half are still going."""
-    below = curve[curve["survival"] <= 0.5]
+    below = curve[curve["survival"] <= _HALF]
     return None if below.empty else float(below["weeks"].iloc[0])
 
 
@@ -165,6 +181,38 @@ def retention_summary(curves: pd.DataFrame) -> pd.DataFrame:
             verdict = f"half had ended by week {median:.1f}"
         rows.append({"group": name, "pairs": pairs, "ended": ended, "median_weeks": median, "verdict": verdict})
     return pd.DataFrame(rows, columns=["group", "pairs", "ended", "median_weeks", "verdict"])
+
+
+def outcomes_by_time(
+    con: duckdb.DuckDBPyConnection, filters: Filters | None = None, *, split: str = "budget"
+) -> pd.DataFrame:
+    """Per group of weekly budget or shared free hours: pairs, drop-outs, drop-out rate and median weeks.
+
+    Groups (TIME_GROUPS, lower bound in, upper bound out, so 1.0 h is "1-2 h" and 4.0 h "4 h or more"):
+    - budget: the smaller of the two members' declared hours a week (applicants.hours_per_week);
+      "unknown" when either member gave none, since the smaller one then cannot be known. It is the
+      budget as declared now (applicants keep one answer), unlike shared hours, kept from the confirm.
+      Bins under 1 h / 1-2 h / 2 h or more.
+    - shared_hours: the hours a week both were free when the pair was confirmed (pairings.shared_hours);
+      "none known" when either gave no free times. Bins under 2 h / 2-4 h / 4 h or more; 4 h is what
+      the score counts as plenty (matching.score.FREE_FULL_HOURS). Zero shared hours (a pair made by
+      hand) falls in "under 2 h".
+    Drop-outs are ended pairings (module docstring); the rate is drop-outs / pairs, NaN for no pairs.
+    median_weeks is the Kaplan-Meier median of weeks from start to end (pairs still going censored
+    today), as on "How long pairs last": NaN while more than half of the group is still going.
+    Every group is returned, also empty ones; `small` marks groups under SMALL_GROUP pairs and
+    `label` carries the count ("under 1 h (n = 3)"). The date filter applies to the start date.
+    """
+    if split not in TIME_SPLITS:
+        raise ValueError(f"Unknown split {split!r}; use one of {', '.join(TIME_SPLITS)}.")
+    durations = f"""
+        SELECT {_TIME_CASES[split]} AS grp,
+               round(date_diff('day', started_on, coalesce(ended_on, $today)) / 7, 3) AS weeks,
+               CAST(state = 'ended' AS INTEGER) AS ended
+        FROM facts WHERE {_dates("started_on", filters)}
+    """
+    curves = _query(con, filters, _KM_SQL.format(durations=durations), {"today": db.now().date()})
+    return _time_table(curves, TIME_GROUPS[split])
 
 
 def funnel(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -260,7 +308,7 @@ def skill_outcomes(
     """
     curves = _query(con, filters, _KM_SQL.format(durations=durations), {"today": db.now().date()})
     table = curves.groupby("group").agg(pairs=("pairs", "first"), ended=("ended", "sum")).reset_index()
-    medians = curves[curves["survival"] <= 0.5].groupby("group")["weeks"].min()
+    medians = curves[curves["survival"] <= _HALF].groupby("group")["weeks"].min()
     table = table.rename(columns={"group": "skill"}).assign(median_weeks=lambda t: t["skill"].map(medians))
     table["enough"] = table["pairs"] >= min_pairs
     return table.sort_values(
@@ -327,6 +375,14 @@ _GROUPS = {
     "skill_area": "coalesce(skill_area, 'members'' own skills')",
 }
 
+# Allow-listed group expressions over the facts columns weekly_budget and shared_hours (labels: TIME_GROUPS).
+_TIME_CASES = {
+    "budget": "CASE WHEN weekly_budget IS NULL THEN 'unknown' WHEN weekly_budget < 1 THEN 'under 1 h' "
+    "WHEN weekly_budget < 2 THEN '1-2 h' ELSE '2 h or more' END",
+    "shared_hours": "CASE WHEN shared_hours IS NULL THEN 'none known' WHEN shared_hours < 2 THEN 'under 2 h' "
+    "WHEN shared_hours < 4 THEN '2-4 h' ELSE '4 h or more' END",
+}
+
 _FACTS_SQL = """
     WITH facts AS (
         SELECT * FROM (
@@ -334,7 +390,10 @@ _FACTS_SQL = """
                    p.trial_outcome, abs(a.experience_years - b.experience_years) AS experience_gap,
                    abs(oa.offset_hours - ob.offset_hours) AS timezone_gap,
                    CAST(p.a_teaches_b AS VARCHAR[]) AS a_teaches_b, CAST(p.b_teaches_a AS VARCHAR[]) AS b_teaches_a,
-                   k.category AS skill_area
+                   k.category AS skill_area, p.shared_hours,
+                   -- DuckDB's least() skips NULLs: a pair with one unknown budget has an unknown smaller one
+                   CASE WHEN a.hours_per_week IS NOT NULL AND b.hours_per_week IS NOT NULL
+                        THEN least(a.hours_per_week, b.hours_per_week) END AS weekly_budget
             FROM pairings p JOIN applicants a ON a.id = p.a_id JOIN applicants b ON b.id = p.b_id
             LEFT JOIN _tz_offsets oa ON oa.text = a.timezone LEFT JOIN _tz_offsets ob ON ob.text = b.timezone
             LEFT JOIN skills k ON k.name = CAST(p.a_teaches_b AS VARCHAR[])[1] AND k.merged_into IS NULL
@@ -368,6 +427,19 @@ def _query(
         return con.execute(_FACTS_SQL + sql, used).df()
     finally:
         db.unregister(con, "_tz_offsets")
+
+
+def _time_table(curves: pd.DataFrame, groups: tuple[str, ...]) -> pd.DataFrame:
+    by = curves.groupby("group")
+    table = pd.DataFrame({"group": list(groups)})
+    table["pairs"] = table["group"].map(by["pairs"].first()).fillna(0).astype(int)
+    table["dropouts"] = table["group"].map(by["ended"].sum()).fillna(0).astype(int)
+    table["dropout_rate"] = (table["dropouts"] / table["pairs"].where(table["pairs"] > 0)).astype(float).round(3)
+    medians = curves[curves["survival"] <= _HALF].groupby("group")["weeks"].min()
+    table["median_weeks"] = table["group"].map(medians).astype(float)
+    table["small"] = table["pairs"] < SMALL_GROUP
+    table["label"] = [f"{g} (n = {n})" for g, n in zip(table["group"], table["pairs"])]
+    return table
 
 
 def _dates(column: str, filters: Filters | None) -> str:

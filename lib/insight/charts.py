@@ -6,6 +6,8 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
+from lib.insight.analytics import SMALL_GROUP
+
 PALETTE = {"offered": "#2f6f8f", "wanted": "#e08a2c"}
 
 
@@ -212,6 +214,61 @@ def skill_outcomes_chart(table: pd.DataFrame) -> alt.Chart:
         )
         .properties(height=_rows_height(len(shown)))
     )
+
+
+def time_outcomes_chart(table: pd.DataFrame, *, split_title: str) -> alt.HConcatChart:
+    """Drop-out rate and median weeks lasted per group of analytics.outcomes_by_time, each group's
+    label carrying its pair count; groups under SMALL_GROUP pairs are greyed and say so in the legend."""
+    enough, few = f"{SMALL_GROUP} or more pairs", f"fewer than {SMALL_GROUP} pairs: too few to tell"
+    shown = table.assign(
+        size=[few if s else enough for s in table["small"]],
+        rate_text=[_rate_text(r) for r in table.itertuples()],
+        median_text=[_median_text(r) for r in table.itertuples()],
+        rate_at=table["dropout_rate"].fillna(0.0),
+        median_at=table["median_weeks"].fillna(0.0),
+    )
+    # room right of the longest bar for its text
+    weeks_max = max(float(table["median_weeks"].max()) if table["median_weeks"].notna().any() else 0.0, 1.0) * 1.3
+    y = alt.Y("label:N", sort=list(shown["label"]), title=None, axis=alt.Axis(labelLimit=220))
+    color = alt.Color(
+        "size:N",
+        title="Group size",
+        scale=alt.Scale(domain=[enough, few], range=["#2f6f8f", "#b8b8b8"]),
+        legend=alt.Legend(orient="top", labelLimit=0),
+    )
+    tooltip = [
+        alt.Tooltip("group:N", title="Group"),
+        alt.Tooltip("pairs:Q", title="Pairs"),
+        alt.Tooltip("dropouts:Q", title="Ended (drop-outs)"),
+        alt.Tooltip("dropout_rate:Q", title="Drop-out rate", format=".0%"),
+        alt.Tooltip("median_weeks:Q", title="Median weeks lasted", format=".1f"),
+    ]
+    base = alt.Chart(shown).encode(y=y, tooltip=tooltip)
+    rate_scale = alt.Scale(domain=[0, 1.3])
+    rate_x = alt.X("dropout_rate:Q", title="Drop-out rate (share of pairs ended)", scale=rate_scale)
+    rate = base.mark_bar().encode(x=rate_x.axis(format="%", values=[0, 0.25, 0.5, 0.75, 1]), color=color)
+    rate += base.mark_text(align="left", dx=4).encode(x=alt.X("rate_at:Q", scale=rate_scale), text="rate_text:N")
+    right = base.encode(y=y.axis(None))
+    weeks_scale = alt.Scale(domain=[0, weeks_max])
+    weeks_x = alt.X("median_weeks:Q", title="Median weeks lasted (Kaplan-Meier)", scale=weeks_scale)
+    weeks = right.mark_bar().encode(x=weeks_x, color=color)
+    weeks += right.mark_text(align="left", dx=4).encode(x=alt.X("median_at:Q", scale=weeks_scale), text="median_text:N")
+    height = _rows_height(len(shown)) - 60
+    return alt.hconcat(
+        rate.properties(width=300, height=height),
+        weeks.properties(width=300, height=height),
+        title=f"Drop-outs and how long pairs last, by {split_title[0].lower() + split_title[1:]}",
+    ).resolve_scale(y="shared")
+
+
+def _rate_text(row) -> str:
+    return "no pairs" if row.pairs == 0 else f"{row.dropout_rate:.0%} ({row.dropouts} of {row.pairs})"
+
+
+def _median_text(row) -> str:
+    if row.pairs == 0:
+        return ""
+    return "half still going" if pd.isna(row.median_weeks) else f"{row.median_weeks:.1f} weeks"
 
 
 def _rows_height(rows: int) -> int:

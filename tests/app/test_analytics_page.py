@@ -1,9 +1,13 @@
 """Analytics page under AppTest on the demo community: every chart has data; filters change numbers."""
 
+from datetime import timedelta
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib import demo
+from lib.insight import analytics
+from lib.storage import db
 from tests.conftest import ROOT, chart_frames
 
 TABS = {  # chart title words -> the tab that draws it
@@ -14,8 +18,11 @@ TABS = {  # chart title words -> the tab that draws it
     "Funnel": "Growth and waiting",
     "Waiting for a partner": "Growth and waiting",
     "Median weeks pairs lasted": "Skills and outcomes",
+    "Drop-outs and how long pairs last, by weekly budget": "Time and drop-outs",
+    "Drop-outs and how long pairs last, by shared free hours": "Time and drop-outs",
 }
 TITLES = list(TABS)
+NO_PAIRS_TEXT = "No pairings for these filters yet. Pairs are confirmed on the Matching page."
 
 
 def _tab(at, name: str):
@@ -74,3 +81,42 @@ def test_retention_split_shows_groups_and_verdicts(page):
     assert set(summary["group"]) == {"trial held", "no trial"}
     curves = chart_frames(page, "How long pairs last")[0]
     assert set(curves["group"]) <= {"trial held", "no trial"} and curves["survival"].between(0, 1).all()
+
+
+def _give_time(con) -> None:
+    """Budgets and shared hours on the demo (until the demo declares them itself): everyone 3 h a week but
+    one member of each of two pairings whose members have no other pairing: 0.5 h in the first (a group
+    of one pair), unknown in the second; shared hours cycling through every bin."""
+    con.execute("UPDATE applicants SET hours_per_week = 3")
+    only = con.execute(
+        """WITH m AS (SELECT unnest([a_id, b_id]) AS m FROM pairings), once AS (SELECT m FROM m GROUP BY m HAVING count(*) = 1)
+        SELECT a_id FROM pairings WHERE a_id IN (SELECT m FROM once) AND b_id IN (SELECT m FROM once) ORDER BY id LIMIT 2"""
+    ).fetchall()
+    con.execute("UPDATE applicants SET hours_per_week = 0.5 WHERE id = ?", [only[0][0]])
+    con.execute("UPDATE applicants SET hours_per_week = NULL WHERE id = ?", [only[1][0]])
+    con.execute(
+        "UPDATE pairings SET shared_hours = CASE id % 4 WHEN 0 THEN NULL WHEN 1 THEN 1 WHEN 2 THEN 3 ELSE 6 END"
+    )
+
+
+def test_time_tab_shows_counts_and_greys_small_groups(page, con):
+    _give_time(con)
+    _tab(page, "Time and drop-outs")
+    budget = chart_frames(page, "by weekly budget")[0].set_index("group")
+    expected = analytics.outcomes_by_time(con, split="budget").set_index("group")
+    assert budget["pairs"].to_dict() == expected["pairs"].to_dict()
+    assert budget["dropouts"].to_dict() == expected["dropouts"].to_dict()
+    assert budget.loc["under 1 h", "label"] == "under 1 h (n = 1)" and budget.loc["unknown", "pairs"] == 1
+    assert budget.loc["under 1 h", "size"] == "fewer than 5 pairs: too few to tell"
+    assert budget.loc["2 h or more", "size"] == "5 or more pairs" and budget.loc["1-2 h", "rate_text"] == "no pairs"
+    shared = chart_frames(page, "by shared free hours")[0].set_index("group")
+    assert (shared["pairs"] > 0).all() and shared["pairs"].sum() == budget["pairs"].sum()
+    assert shared["label"].str.endswith(")").all() and shared["rate_text"].str.contains(" of ").all()
+
+
+def test_time_tab_without_pairs_says_so_instead_of_drawing(page):
+    later = db.now().date() + timedelta(days=30)  # no pair starts in the future
+    page.date_input(key="analytics.period").set_value((later, later + timedelta(days=1))).run()
+    _tab(page, "Time and drop-outs")
+    assert not chart_frames(page, "by weekly budget") and not chart_frames(page, "by shared free hours")
+    assert [i.value for i in page.info if i.value == NO_PAIRS_TEXT] == [NO_PAIRS_TEXT, NO_PAIRS_TEXT]

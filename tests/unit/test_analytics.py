@@ -176,3 +176,82 @@ def test_dropout_report_shape(con, history):
         ],
         "median_weeks": 2.0,
     }
+
+
+# Ten pairs started on day 0, watched until day 70 (week 10): (smaller budget inputs, shared hours, week ended or None).
+TIME_PAIRS = [
+    ((2, 3), 4.0, 2),  # p1
+    ((2, 2), 6.0, 4),  # p2
+    ((4, 5), 1.5, 6),  # p3
+    ((3, 2.5), 2.0, None),  # p4
+    ((2, 2), None, None),  # p5
+    ((6, 2), 10.0, None),  # p6
+    ((0.5, 3), 0.0, 1),  # p7: the only pair under 1 h
+    ((1.0, 1.5), 3.9, None),  # p8: 1.0 h is "1-2 h", 3.9 h is "2-4 h"
+    ((None, 3), None, 3),  # p9: one budget unknown -> unknown
+    ((None, None), None, None),  # p10
+]
+
+
+@pytest.fixture
+def time_history(con, clock):
+    rows = []
+    for i in range(len(TIME_PAIRS)):
+        rows.append([f"a{i}@x.org", f"A{i} A", "Go", "Rust", "UTC", "5"])
+        rows.append([f"b{i}@x.org", f"B{i} B", "Rust", "Go", "UTC", "5"])
+    importer.import_applications(con, make_csv(HEADER, rows), filename="t.csv", status="accepted")
+    ids = []
+    for i, ((budget_a, budget_b), shared, _) in enumerate(TIME_PAIRS):
+        pairing_id = pairs.confirm_pair(con, f"a{i}@x.org", f"b{i}@x.org")["id"]
+        lifecycle.advance(con, pairing_id, "active")
+        con.execute("UPDATE pairings SET shared_hours = ? WHERE id = ?", [shared, pairing_id])
+        for email, budget in ((f"a{i}@x.org", budget_a), (f"b{i}@x.org", budget_b)):
+            con.execute("UPDATE applicants SET hours_per_week = ? WHERE email = ?", [budget, email])
+        ids.append(pairing_id)
+    ends = sorted((week, pid) for pid, (_, _, week) in zip(ids, TIME_PAIRS) if week is not None)
+    day = 0
+    for week, pairing_id in ends:
+        clock(week * 7 - day)
+        day = week * 7
+        lifecycle.end_pairing(con, pairing_id, by="a", reason="time commitment")
+    clock(70 - day)
+    return ids
+
+
+def _rows(table: pd.DataFrame) -> dict:
+    return {
+        r.group: (r.pairs, r.dropouts, r.dropout_rate, None if pd.isna(r.median_weeks) else r.median_weeks, r.small)
+        for r in table.itertuples()
+    }
+
+
+def test_outcomes_by_budget_count_rate_and_median(con, time_history):
+    table = analytics.outcomes_by_time(con, split="budget")
+    assert table["group"].tolist() == ["under 1 h", "1-2 h", "2 h or more", "unknown"]
+    assert _rows(table) == {
+        "under 1 h": (1, 1, 1.0, 1.0, True),
+        "1-2 h": (1, 0, 0.0, None, True),
+        "2 h or more": (6, 3, 0.5, 6.0, False),  # survival 5/6, 4/6, 3/6 at weeks 2, 4, 6
+        "unknown": (2, 1, 0.5, 3.0, True),
+    }
+    assert table["label"].tolist() == ["under 1 h (n = 1)", "1-2 h (n = 1)", "2 h or more (n = 6)", "unknown (n = 2)"]
+
+
+def test_outcomes_by_shared_hours_count_rate_and_median(con, time_history):
+    table = analytics.outcomes_by_time(con, split="shared_hours")
+    assert table["group"].tolist() == ["none known", "under 2 h", "2-4 h", "4 h or more"]
+    assert _rows(table) == {
+        "none known": (3, 1, 0.333, None, True),  # survival 2/3 after week 3: no median
+        "under 2 h": (2, 2, 1.0, 1.0, True),  # 0 shared hours counts as under 2 h
+        "2-4 h": (2, 0, 0.0, None, True),
+        "4 h or more": (3, 2, 0.667, 4.0, True),  # 4.0 h exactly is "4 h or more"
+    }
+
+
+def test_outcomes_by_time_follow_the_filters_and_keep_empty_groups(con, time_history):
+    later = analytics.Filters(start=datetime(2026, 1, 6).date())
+    empty = analytics.outcomes_by_time(con, later, split="budget")
+    assert empty["pairs"].tolist() == [0, 0, 0, 0] and empty["dropout_rate"].isna().all()
+    assert empty["label"].iloc[0] == "under 1 h (n = 0)" and empty["small"].all()
+    with pytest.raises(ValueError, match="Unknown split"):
+        analytics.outcomes_by_time(con, split="cadence")
