@@ -115,6 +115,8 @@ def _applicant_json(r) -> dict:
         "offers_canonical": list(r.offers_canonical),
         "wants_canonical": list(r.wants_canonical),
         "applied_at": r.applied_at.isoformat(),
+        "hours_per_week": optional(r.hours_per_week),
+        "availability": applicants.slots_of(r.availability),
     }
 
 

@@ -28,7 +28,7 @@ import duckdb
 import pandas as pd
 
 from lib.errors import ImportRefused, InvalidInput, MentoringError
-from lib.intake import dates, links, mappings, names, skills, timezones
+from lib.intake import availability, dates, links, mappings, names, skills, timezones
 from lib.intake.csvfile import ParsedCSV, parse_csv_bytes
 from lib.intake.mappings import FIELDS as FIELDS  # the command line and the Import page read it here
 from lib.members.stages import MOVABLE as MOVABLE  # choices for the command line and the Import page
@@ -50,9 +50,17 @@ _STORED = {
     "timezone": ("timezone",),
     "experience": ("experience_text", "experience_years"),
     "submitted_at": ("submitted_text", "submitted_at"),
+    "availability": ("availability", "availability_text"),
+    "budget": ("hours_per_week", "budget_text"),
 }
 _HASHED = (
     "name, linkedin, github, other_links, goals, offers_text, wants_text, timezone, experience_text, submitted_text"
+)
+# Free times and budget join the hash only when given, so rows stored before they existed keep their hash
+# (re-importing an old export after the upgrade still reports them unchanged).
+_HASHED_TIME = (
+    "CASE WHEN availability_text IS NULL AND budget_text IS NULL THEN []::VARCHAR[] "
+    "ELSE [availability_text, budget_text] END"
 )
 _EMAIL = r"[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\]]+"
 _SKILL_TRIM = " \t-*•·–"
@@ -283,6 +291,7 @@ def import_parsed(
         db.unregister(con, "_import_raw_df")
         db.unregister(con, "_import_names_df")
         db.unregister(con, "_import_links_df")
+        db.unregister(con, "_import_time_df")
 
 
 def rejects_table(con: duckdb.DuckDBPyConnection, import_id: int) -> pd.DataFrame:
@@ -344,9 +353,7 @@ def _column_of(mapping: dict[str, str | None], header: list[str], name: str) -> 
 
 def _write(con, raw, parsed, mapping, meta, *, status, moderator, is_demo, report) -> ImportResult:
     header = parsed.header + [f"Column {i + 1} (no header)" for i in range(len(parsed.header), raw.shape[1] - 1)]
-    db.register(con, "_import_raw_df", raw)
-    db.register(con, "_import_names_df", _clean_names(raw, mapping, header))
-    con.execute("CREATE TEMP TABLE _import_raw AS SELECT * FROM _import_raw_df POSITIONAL JOIN _import_names_df")
+    _raw_table(con, raw, mapping, header)
     experience = _experience_values(raw, _column_of(mapping, header, "experience"))
     sql, params = _stage_sql(mapping, header, meta["date_order"])
     con.execute(sql, params)
@@ -402,6 +409,17 @@ def _write(con, raw, parsed, mapping, meta, *, status, moderator, is_demo, repor
     )
 
 
+def _raw_table(con, raw: pd.DataFrame, mapping, header: list[str]) -> None:
+    """_import_raw: the file's cells beside each row's cleaned name, free times and budget."""
+    db.register(con, "_import_raw_df", raw)
+    db.register(con, "_import_names_df", _clean_names(raw, mapping, header))
+    db.register(con, "_import_time_df", _time_answers(raw, mapping, header))
+    con.execute(
+        "CREATE TEMP TABLE _import_raw AS SELECT * FROM _import_raw_df POSITIONAL JOIN _import_names_df "
+        "POSITIONAL JOIN _import_time_df"
+    )
+
+
 def _clean_names(raw: pd.DataFrame, mapping, header: list[str]) -> pd.DataFrame:
     """Every row's name as stored (clean_name of the name column, or of first and last name joined)
     and why it is refused; clean_name runs once per distinct text."""
@@ -416,6 +434,34 @@ def _clean_names(raw: pd.DataFrame, mapping, header: list[str]) -> pd.DataFrame:
     cleaned = [names.clean_name(t) for t in distinct]
     per_text = pd.DataFrame(cleaned, columns=["clean_name", "name_reason"], dtype="string")
     return per_text.iloc[codes].reset_index(drop=True)
+
+
+def _time_answers(raw: pd.DataFrame, mapping, header: list[str]) -> pd.DataFrame:
+    """Every row's free times (slots as JSON text, the answers as written) and weekly budget (hours, as
+    written), read by lib.intake.availability once per distinct set of answers."""
+    slot_columns = _column_of(mapping, header, "availability")
+    titles = [header[int(c[1:])] for c in slot_columns]
+    budget = _column_of(mapping, header, "budget")
+    keys = pd.Series([""] * len(raw), dtype="string")
+    for column in [*slot_columns, *budget]:
+        keys = keys + "\x1f" + raw[column]
+    codes, distinct = pd.factorize(keys, use_na_sentinel=False)
+    rows = [_time_row(key.split("\x1f")[1:], titles, bool(budget)) for key in distinct]
+    per_key = pd.DataFrame(rows, columns=["time_slots", "time_text", "time_hours", "time_budget"])
+    per_key = per_key.astype({"time_slots": "string", "time_text": "string", "time_hours": "float64"})
+    return per_key.astype({"time_budget": "string"}).iloc[codes].reset_index(drop=True)
+
+
+def _time_row(cells: list[str], titles: list[str], has_budget: bool) -> tuple:
+    answers = list(zip(titles, cells))
+    slots = availability.read_availability(answers)
+    budget = (cells[len(titles)].strip() or None) if has_budget else None
+    return (
+        json.dumps(slots) if slots else None,
+        availability.answers_text(answers),
+        availability.parse_budget(budget),
+        budget,
+    )
 
 
 def unreadable_timezones(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -512,6 +558,7 @@ def _stage_sql(mapping, header, date_order) -> tuple[str, list]:
     CREATE TEMP TABLE _stage AS
     SELECT row_number, email, name, linkedin, github, other_links, goals, offers_text, wants_text,
            timezone, experience_text, NULL::DOUBLE AS experience_years, submitted_text, submitted_at, extra,
+           availability, availability_text, hours_per_week, budget_text,
            CASE WHEN email = '' THEN 'No email address'
                 WHEN NOT regexp_full_match(email, '{_EMAIL}')
                      THEN 'Email ''' || email_raw || ''' is not a valid address'
@@ -521,7 +568,9 @@ def _stage_sql(mapping, header, date_order) -> tuple[str, list]:
                clean_name AS name, name_reason, {col("linkedin")} AS linkedin, {col("github")} AS github,
                {col("other_links")} AS other_links, {col("goals")} AS goals, {col("offers")} AS offers_text,
                {col("wants")} AS wants_text, {col("timezone")} AS timezone, {col("experience")} AS experience_text,
-               {col("submitted_at")} AS submitted_text, {submitted} AS submitted_at, {extra} AS extra
+               {col("submitted_at")} AS submitted_text, {submitted} AS submitted_at, {extra} AS extra,
+               CAST(time_slots AS JSON) AS availability, time_text AS availability_text,
+               time_hours AS hours_per_week, time_budget AS budget_text
         FROM _import_raw
     )
     """
@@ -550,7 +599,8 @@ def _classify(con, *, kept: list[str]) -> None:
                    a.submitted_at AS stored_time
             FROM ranked r LEFT JOIN applicants a ON a.email = r.email
         ), hashed AS (
-            SELECT *, md5(CAST(to_json([{_HASHED}, CAST(extra AS VARCHAR)]) AS VARCHAR)) AS content_hash FROM merged
+            SELECT *, md5(CAST(to_json(list_concat([{_HASHED}, CAST(extra AS VARCHAR)], {_HASHED_TIME})) AS VARCHAR))
+                   AS content_hash FROM merged
         )
         SELECT *, CASE WHEN rank > 1 THEN 'superseded'
                        WHEN applicant_id IS NULL THEN 'insert'
@@ -567,10 +617,12 @@ def _apply(con, import_id: int, now, *, status: str, is_demo: bool, moderator: s
         """
         INSERT INTO applicants (email, name, linkedin, github, other_links, goals, offers_text, wants_text,
             timezone, experience_text, experience_years, submitted_text, submitted_at, extra, content_hash,
-            source_row, applied_at, status, status_changed_at, is_demo, first_import_id, last_import_id, updated_at)
+            source_row, applied_at, status, status_changed_at, is_demo, first_import_id, last_import_id, updated_at,
+            availability, availability_text, hours_per_week, budget_text)
         SELECT email, name, linkedin, github, other_links, goals, offers_text, wants_text, timezone,
             experience_text, experience_years, submitted_text, submitted_at, extra, content_hash, row_number,
-            coalesce(submitted_at, $now), $status, $now, $demo, $import, $import, $now
+            coalesce(submitted_at, $now), $status, $now, $demo, $import, $import, $now,
+            availability, availability_text, hours_per_week, budget_text
         FROM _classified WHERE action = 'insert' ORDER BY row_number
         """,
         {"now": now, "status": status, "demo": is_demo, "import": import_id},
@@ -581,11 +633,29 @@ def _apply(con, import_id: int, now, *, status: str, is_demo: bool, moderator: s
             other_links = c.other_links, goals = c.goals, offers_text = c.offers_text, wants_text = c.wants_text,
             timezone = c.timezone, experience_text = c.experience_text, experience_years = c.experience_years,
             submitted_text = c.submitted_text, submitted_at = c.submitted_at, extra = c.extra,
-            content_hash = c.content_hash, source_row = c.row_number, last_import_id = $import, updated_at = $now
+            availability = c.availability, availability_text = c.availability_text,
+            hours_per_week = c.hours_per_week, budget_text = c.budget_text, content_hash = c.content_hash, source_row = c.row_number, last_import_id = $import, updated_at = $now
         FROM _classified c WHERE applicants.id = c.applicant_id AND c.action = 'update'
         """,
         {"import": import_id, "now": now},
     )
+    _store_skills(con)
+    con.execute(
+        "INSERT INTO status_history (applicant_id, from_status, to_status, reason, changed_at, moderator) "
+        "SELECT a.id, NULL, ?, 'imported', ?, ? FROM applicants a WHERE a.first_import_id = ?",
+        [status, now, moderator, import_id],
+    )
+    rows = dict(con.execute("SELECT action, count(*) FROM _classified GROUP BY action").fetchall())
+    return {
+        "insert": rows.get("insert", 0),
+        "update": rows.get("update", 0),
+        "unchanged": rows.get("unchanged", 0),
+        "skipped": rows.get("superseded", 0) + rows.get("older", 0),
+    }
+
+
+def _store_skills(con) -> None:
+    """The skill words of every inserted or updated applicant, in their order (an update replaces them)."""
     con.execute(
         "DELETE FROM applicant_skills WHERE applicant_id IN "
         "(SELECT applicant_id FROM _classified WHERE action = 'update')"
@@ -609,18 +679,6 @@ def _apply(con, import_id: int, now, *, status: str, is_demo: bool, moderator: s
         [_SKILL_TRIM],
     )
     skills.normalise(con)
-    con.execute(
-        "INSERT INTO status_history (applicant_id, from_status, to_status, reason, changed_at, moderator) "
-        "SELECT a.id, NULL, ?, 'imported', ?, ? FROM applicants a WHERE a.first_import_id = ?",
-        [status, now, moderator, import_id],
-    )
-    rows = dict(con.execute("SELECT action, count(*) FROM _classified GROUP BY action").fetchall())
-    return {
-        "insert": rows.get("insert", 0),
-        "update": rows.get("update", 0),
-        "unchanged": rows.get("unchanged", 0),
-        "skipped": rows.get("superseded", 0) + rows.get("older", 0),
-    }
 
 
 def _store_rejects(con, import_id: int, header: list[str]) -> list[dict]:

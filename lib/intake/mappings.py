@@ -6,7 +6,9 @@ file with the same header. Guessing reads the header rules below, top to bottom:
 matches a column's title (lower-cased, accents removed, Turkish ı as i) wins. When two columns could
 hold the email address or the name (a Microsoft Forms export's "Email" says "anonymous" and its "Name"
 is empty when the form is anonymous; the questions "Your email address" and "Your name" hold them),
-the column whose values hold them is chosen.
+the column whose values hold them is chosen. Free times ("availability") may come from several columns:
+a checkbox grid's rows ("When are you free? [Monday]"), columns titled with a day ("Monday", "Lunes"), or
+a "Days" and a "Times" column; lib.intake.availability reads each column's day from its title.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Sequence
 import duckdb
 
 from lib.errors import InvalidInput
+from lib.intake import availability
 from lib.storage import db
 
 FIELDS: dict[str, str] = {
@@ -35,9 +38,11 @@ FIELDS: dict[str, str] = {
     "timezone": "Time zone",
     "experience": "Years of experience",
     "submitted_at": "Submission time",
+    "availability": "Free times",
+    "budget": "Time a week",
 }
 # Fields that several columns may feed (their values are joined with a new line).
-MULTI = {"other_links"}
+MULTI = {"other_links", "availability"}
 # Fields the product uses to screen and match; a file without them imports but the report says so.
 USED = {
     "offers": "nobody from this file will be matched on what they can offer",
@@ -47,6 +52,8 @@ USED = {
     "goals": "what people want from the programme will be missing",
     "submitted_at": "submissions of the same person are ordered by their row in the file",
 }
+# Free times and the weekly budget are not in USED: a form without them is the common case, and matching
+# then falls back to time zones, so a file without them gets no warning.
 # (field or None to keep the column as an extra answer, language, pattern on the folded title).
 HEADER_RULES: list[tuple[str | None, str, str]] = [
     (None, "en", r"^id$|^start time$|^last modified time$|^hora de inicio$|^heure de debut$|^startzeit$"),
@@ -59,6 +66,56 @@ HEADER_RULES: list[tuple[str | None, str, str]] = [
     ("submitted_at", "tr", r"zaman damgasi|tamamlanma (saati|zamani)"),
     ("submitted_at", "it", r"informazioni cronologiche|ora di completamento"),
     ("submitted_at", "nl", r"tijdstempel|voltooiingstijd"),
+    # Time before the other rules: "How much time can you offer a week?" is a budget, not skills offered.
+    (
+        "budget",
+        "en",
+        r"how (much|many) (time|hours)|hours? (per|a|each|every|in a) (week|month)|time (per|a|each) (week|month)"
+        r"|time commitment|weekly (time|hours|commitment)|time budget",
+    ),
+    ("budget", "es", r"cuanto tiempo|horas (por|a la|cada|semanales|al mes)|tiempo (por|a la|cada) semana|dedicacion"),
+    ("budget", "pt", r"quanto tempo|horas (por|semanais|na semana)|tempo (por|semanal)|dedicacao"),
+    ("budget", "fr", r"combien de temps|combien d'heures|heures par (semaine|mois)|temps par semaine"),
+    (
+        "budget",
+        "de",
+        r"wie viel zeit|wieviel zeit|wie viele stunden|stunden (pro|in der|die) woche|zeit pro woche|zeitaufwand",
+    ),
+    ("budget", "tr", r"haftada (kac|ne kadar)|haftalik (saat|sure|zaman)|ne kadar (zaman|sure)|kac saat"),
+    ("budget", "it", r"quanto tempo|quante ore|ore (a|alla|per) settimana"),
+    (
+        "availability",
+        "en",
+        r"when (are|can|do) you (usually |normally |generally )?(be )?(free|available|meet)|availability"
+        r"|which days|what days|what times?(?! ?zone)|days? (and|&|/) times?|times? of (the )?day|preferred (days?|times?)"
+        r"|best (days?|times?)|free (for a call|to meet)|^days?$|^times?$|^time slots?$",
+    ),
+    (
+        "availability",
+        "es",
+        r"disponibilidad|cuando (estas|sueles estar|esta|puedes) (libre|disponible|reunirte)|que dias"
+        r"|dias y (horas|horarios)|(?<!huso )(?<!fuso )\bhorarios?\b",
+    ),
+    (
+        "availability",
+        "pt",
+        r"disponibilidade|quando (voce )?(esta|costuma estar|pode) (livre|disponivel)|quais dias|dias e horarios",
+    ),
+    (
+        "availability",
+        "fr",
+        r"disponibilite|quand (etes-vous|es-tu) (libre|disponible)|creneaux?|jours et heures|quels jours"
+        r"|(jours|heures) disponibles",
+    ),
+    (
+        "availability",
+        "de",
+        r"verfugbarkeit|wann (bist du|sind sie|hast du|haben sie) (meist |meistens |normalerweise |ublicherweise )?"
+        r"(zeit|frei|verfugbar)|zeitfenster|wochentage? und uhrzeit|an welchen tagen|welche tage|uhrzeit",
+    ),
+    ("availability", "tr", r"uygunluk|musait|ne zaman (bos|musait|uygun)|uygun (gun|saat)"),
+    ("availability", "it", r"disponibilita|quando sei (libero|libera|disponibile)|giorni e orari"),
+    ("availability", "", availability.row_words()),
     ("email", "en", r"e-?mail|^mail$|mail address"),
     ("email", "es", r"correo"),
     ("email", "fr", r"courriel|adresse (e-?)?mail"),
@@ -223,7 +280,7 @@ def remember(con: duckdb.DuckDBPyConnection, header: Sequence[str], mapping: dic
 
 
 def by_field(mapping: dict[str, str | None]) -> dict[str, str | list[str]]:
-    """Field -> column for the report (other_links -> its list of columns)."""
+    """Field -> column for the report (other_links and availability -> their lists of columns)."""
     result: dict[str, str | list[str]] = {}
     for column, name in mapping.items():
         if name in MULTI:

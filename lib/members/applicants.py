@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import duckdb
@@ -14,6 +15,7 @@ from lib.members.stages import STAGE_HELP as STAGE_HELP  # the home page reads i
 from lib.messages import drafts
 from lib.storage import db
 
+_DAY_LABELS = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri", "sat": "Sat", "sun": "Sun"}
 _LIST_SQL = """
 WITH words AS (
     SELECT applicant_id,
@@ -33,6 +35,7 @@ SELECT a.id, a.name, a.email, a.linkedin, a.github, a.other_links,
        coalesce(w.offers, []) AS offers, coalesce(w.wants, []) AS wants,
        coalesce(c.offers_canonical, []) AS offers_canonical, coalesce(c.wants_canonical, []) AS wants_canonical,
        a.timezone, a.experience_years, a.experience_text, a.goals, a.status,
+       CAST(a.availability AS VARCHAR) AS availability, a.hours_per_week, a.availability_text, a.budget_text,
        date_diff('day', a.applied_at, $now) AS days_waiting,
        a.applied_at, a.submitted_at, a.status_changed_at, a.decline_reason, a.notes, a.is_demo,
        CAST(a.extra AS VARCHAR) AS extra
@@ -47,11 +50,16 @@ ORDER BY a.applied_at, a.id
 def list_applicants(
     con: duckdb.DuckDBPyConnection, *, status: str | None = None, search: str | None = None
 ) -> pd.DataFrame:
-    """Applicants with their skill words, filtered by stage and a search over names, emails, skills."""
+    """Applicants with their skill words, filtered by stage and a search over names, emails, skills.
+
+    Free times come as stored (`availability`: JSON text of local weekly slots, None when unknown;
+    `hours_per_week`: NaN when unknown) and readable (`free_times` "Mon-Fri 18-22, Sat 8-12",
+    `weekly_budget` "1.5 h/week"; empty when unknown)."""
     if status is not None:
         check_stage(status)
     pattern = f"%{search.strip()}%" if search and search.strip() else None
-    return con.execute(_LIST_SQL, {"now": db.now(), "status": status, "search": pattern}).df()
+    frame = con.execute(_LIST_SQL, {"now": db.now(), "status": status, "search": pattern}).df()
+    return _with_readable_time(frame)
 
 
 def get_applicant(con: duckdb.DuckDBPyConnection, email: str) -> dict:
@@ -139,6 +147,45 @@ def home_summary(con: duckdb.DuckDBPyConnection, *, unscreened_days: int = 7) ->
         "last_import": dict(zip(keys, last)) if last else None,
         "unscreened_overdue": waiting,
     }
+
+
+def slots_of(stored: str | None) -> list[dict]:
+    """A stored availability (JSON text) as its list of slots; [] when unknown."""
+    return json.loads(stored) if isinstance(stored, str) and stored else []
+
+
+def describe_slots(slots: list[dict]) -> str:
+    """Weekly slots as a moderator reads them: "Mon-Fri 18-22, Sat 8-12" ('' when unknown)."""
+    runs: list[tuple[list[str], str]] = []
+    for day in _DAY_LABELS:
+        hours = " & ".join(f"{_short(s['start'])}-{_short(s['end'])}" for s in slots if s["day"] == day)
+        if not hours:
+            continue
+        last = runs[-1] if runs else None
+        if last and last[1] == hours and list(_DAY_LABELS).index(last[0][-1]) == list(_DAY_LABELS).index(day) - 1:
+            last[0].append(day)
+        else:
+            runs.append(([day], hours))
+    return ", ".join("-".join(_DAY_LABELS[d] for d in {days[0]: 0, days[-1]: 0}) + " " + h for days, h in runs)
+
+
+def describe_budget(hours: float | None) -> str:
+    """A weekly budget as a moderator reads it: "1.5 h/week", "30 min/week" ('' when unknown)."""
+    if hours is None or pd.isna(hours):
+        return ""
+    return f"{round(hours * 60)} min/week" if 0 < hours < 1 else f"{hours:g} h/week"
+
+
+def _with_readable_time(frame: pd.DataFrame) -> pd.DataFrame:
+    readable = {text: describe_slots(slots_of(text)) for text in frame["availability"].dropna().unique()}
+    frame["free_times"] = frame["availability"].map(lambda text: readable.get(text, "")).astype("string")
+    frame["weekly_budget"] = frame["hours_per_week"].map(describe_budget).astype("string")
+    return frame
+
+
+def _short(clock: str) -> str:
+    hour, minute = clock.split(":")
+    return str(int(hour)) if minute == "00" else f"{int(hour)}:{minute}"
 
 
 def _move(con: duckdb.DuckDBPyConnection, moving: list[tuple[int, str]], to: str, *, reason, moderator) -> None:

@@ -62,9 +62,41 @@ def test_applicants_json_keeps_its_keys_with_zones_and_absolute_links(db_file, t
     assert cli.main(["--db", str(db_file), "applicants", "--json"]) == 0
     person = json.loads(capsys.readouterr().out)[0]
     assert set(person) == {"email", "name", "status", "linkedin", "github", "timezone", "experience_years", "offers",
-                           "wants", "offers_canonical", "wants_canonical", "applied_at"}  # fmt: skip
+                           "wants", "offers_canonical", "wants_canonical", "applied_at", "hours_per_week",
+                           "availability"}  # fmt: skip
     assert (person["timezone"], person["github"], person["linkedin"]) == (
         "Europe/Berlin",
         "https://github.com/ann",
         None,
     )
+
+
+GRID = "When are you usually free for a call? (your local time)"
+
+
+def test_import_json_maps_a_grid_to_availability_and_a_budget_column(db_file, tmp_path, capsys):
+    header = ["Email", "Name", f"{GRID} [Monday]", f"{GRID} [Saturday]", "How much time per week can you give?"]
+    path = tmp_path / "grid.csv"
+    path.write_bytes(make_csv(header, [["a@x.org", "Ann", "Evening (18:00-22:00)", "Morning (8:00-12:00)", "1 hour"]]))
+    assert cli.main(["--db", str(db_file), "import", str(path), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["mapping"]["availability"] == [f"{GRID} [Monday]", f"{GRID} [Saturday]"]
+    assert report["mapping"]["budget"] == "How much time per week can you give?"
+    assert report["unmapped_columns"] == [] and "availability" not in report["missing_fields"]
+
+
+def test_applicants_json_gives_hours_per_week_and_local_slots_or_empty_when_unknown(db_file, tmp_path, capsys):
+    header = ["Email", "Name", "When are you free?", "Hours per week"]
+    rows = [["a@x.org", "Ann", "Sat mornings, Mon 18-22", "1-2 hours"], ["b@x.org", "Bo", "not sure", "depends"]]
+    path = tmp_path / "free.csv"
+    path.write_bytes(make_csv(header, rows))
+    assert cli.main(["--db", str(db_file), "import", str(path)]) == 0
+    capsys.readouterr()
+    assert cli.main(["--db", str(db_file), "applicants", "--json"]) == 0
+    people = {p["email"]: p for p in json.loads(capsys.readouterr().out)}
+    assert people["a@x.org"]["hours_per_week"] == 1.0
+    assert people["a@x.org"]["availability"] == [
+        {"day": "mon", "start": "18:00", "end": "22:00"},
+        {"day": "sat", "start": "08:00", "end": "12:00"},
+    ]
+    assert people["b@x.org"]["hours_per_week"] is None and people["b@x.org"]["availability"] == []
