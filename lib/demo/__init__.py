@@ -65,6 +65,14 @@ GOALS = (
 _STAGES = (
     ["accepted"] * 62 + ["applied"] * 10 + ["screened"] * 8 + ["interviewed"] * 7 + ["declined"] * 8 + ["withdrawn"] * 5
 )
+# A Google Forms checkbox grid (one column per day) and a budget question; about 80% answer the grid.
+FREE_QUESTION = "When are you usually free for a call? (your local time)"
+WEEK = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+FREE_OPTIONS = ("Morning (8:00-12:00)", "Afternoon (12:00-18:00)", "Evening (18:00-22:00)")
+BUDGET_QUESTION = "How much time per week can you give?"
+BUDGETS = ("1 hour", "2 hours", "1-2 hours", "30 minutes", "1 hour every two weeks", "90 min", "3 hours", "not sure")
+_BUDGET_WEIGHTS = [8, 5, 7, 3, 3, 2, 1, 2]
+_FREE_SHARE, _BUDGET_SHARE = 0.8, 0.85
 HEADER = [
     "Timestamp",
     "Email Address",
@@ -76,6 +84,8 @@ HEADER = [
     "What would you like to learn?",
     "Time zone",
     "Years of professional experience",
+    *[f"{FREE_QUESTION} [{day}]" for day in WEEK],
+    BUDGET_QUESTION,
 ]
 
 
@@ -87,6 +97,8 @@ def demo_csv(size: int = DEMO_SIZE) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)
     weights = [1 / (rank + 1) for rank in range(len(SKILLS))]
+    # A second generator, so the people, skills and zones stay what they were before free times existed.
+    time_rng = random.Random(_SEED + 2)
     for n in range(size):
         first, last = rng.choice(FIRST), rng.choice(LAST)
         offers = _draw(rng, weights, rng.randint(1, 4))
@@ -105,6 +117,8 @@ def demo_csv(size: int = DEMO_SIZE) -> bytes:
                 "; ".join(wants),
                 rng.choices(ZONES, _ZONE_WEIGHTS)[0] if rng.random() < 0.9 else "",
                 rng.choice([str(years), f"{years} years", f"{years}+", f"{max(0, years - 1)}-{years + 1}"]),
+                *_free_times(time_rng),
+                time_rng.choices(BUDGETS, _BUDGET_WEIGHTS)[0] if time_rng.random() < _BUDGET_SHARE else "",
             ]
         )
     return out.getvalue().encode("utf-8")
@@ -176,6 +190,27 @@ def _draft_what_is_due(con: duckdb.DuckDBPyConnection, moderator: str) -> None:
     ).fetchall()
     for (ending_id,) in latest:
         drafts.after_ending(con, ending_id, now=now, moderator=moderator)
+
+
+def _free_times(rng: random.Random) -> list[str]:
+    """One member's grid row by row: most are free on weekday evenings, some in the mornings or at weekends."""
+    if rng.random() >= _FREE_SHARE:
+        return [""] * len(WEEK)
+    morning, afternoon, evening = FREE_OPTIONS
+    habit = rng.choices(["evenings", "mornings", "weekends", "mixed"], [5, 2, 2, 2])[0]
+    cells = []
+    for index in range(len(WEEK)):
+        weekend = index >= 5
+        ticks = {
+            "evenings": [evening] if not weekend and rng.random() < 0.6 else [],
+            "mornings": [morning] if rng.random() < (0.4 if weekend else 0.6) else [],
+            "weekends": [morning, afternoon] if weekend and rng.random() < 0.8 else [],
+            "mixed": [o for o in FREE_OPTIONS if rng.random() < 0.3],
+        }[habit]
+        if weekend and habit == "evenings" and rng.random() < 0.4:
+            ticks = [morning]
+        cells.append(", ".join(ticks))
+    return cells if any(cells) else [evening] + [""] * (len(WEEK) - 1)
 
 
 def _draw(rng: random.Random, weights: list[float], k: int) -> list[str]:

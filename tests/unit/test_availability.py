@@ -305,3 +305,21 @@ def test_the_applicants_list_shows_free_times_and_budget_readably(con):
     assert table.loc["a@x.org", "weekly_budget"] == "1.5 h/week" and table.loc["a@x.org", "hours_per_week"] == 1.5
     assert table.loc["b@x.org", "free_times"] == "" and table.loc["b@x.org", "weekly_budget"] == ""
     assert applicants.describe_budget(0.5) == "30 min/week"
+
+
+def test_the_demo_has_free_times_and_budgets_for_most_members(con):
+    from lib import demo
+
+    assert demo.demo_csv() == demo.demo_csv()
+    demo.load_demo(con)
+    total, free, budget = con.execute(
+        "SELECT count(*), count(availability), count(hours_per_week) FROM applicants WHERE is_demo"
+    ).fetchone()
+    assert 0.7 < free / total < 0.9 and 0.6 < budget / total < 0.9
+    days = {
+        d
+        for (d,) in con.execute(
+            "SELECT DISTINCT unnest(from_json(availability, '[\"JSON\"]')) ->> 'day' FROM applicants"
+        ).fetchall()
+    }
+    assert days == set(availability.DAYS)
