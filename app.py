@@ -42,7 +42,8 @@ if mail["drafts"] or mail["failed"]:
     waiting += [f"**{ui.plural(mail['failed'], 'message')}** not sent (failed)"] if mail["failed"] else []
     text, link = st.columns([3, 2], vertical_alignment="center")
     text.markdown(f":material/outbox: {' and '.join(waiting)}.")
-    link.page_link("pages/10_Outbox.py", label="Open the Outbox", icon=":material/arrow_forward:")
+    right = link.container(horizontal=True, horizontal_alignment="right")
+    right.page_link("pages/10_Outbox.py", label="Open the Outbox", icon=":material/arrow_forward:")
 limits = page.read(attention.thresholds)
 for kind, frame in page.read(attention.needs_attention).items():
     title = attention.TITLES[kind].format(**limits)

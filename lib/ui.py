@@ -262,7 +262,7 @@ MESSAGE_COLUMNS = {
     "updated_at": st.column_config.DatetimeColumn("Last change", format="D MMM YYYY, HH:mm"),
     "kind": st.column_config.TextColumn("Kind", width="small"),
     "to": st.column_config.ListColumn("To"),
-    "subject": st.column_config.TextColumn("Subject", width="large"),
+    "subject": st.column_config.TextColumn("Subject"),
     "status": st.column_config.TextColumn("State", width="small"),
     "message_id": st.column_config.TextColumn("Message-ID", help="The SMTP Message-ID, to find it in the Sent folder"),
     "error": st.column_config.TextColumn("Note"),
@@ -284,7 +284,10 @@ def show_mail_account() -> None:
     except MentoringError as exc:
         show_error(exc)
     else:
-        st.caption(f":material/mail: Mail goes out through {safe(found.describe())}.")
+        sender = str(found.sender)  # as code, so the From address is not made a mailto link
+        st.caption(
+            f":material/mail: Mail goes out through {safe(found.describe()).replace(safe(sender), _code(sender))}."
+        )
 
 
 def send_messages(page: Page, ids: list[int], *, first=None) -> None:
@@ -350,11 +353,14 @@ def message_choices(frame: pd.DataFrame) -> dict[int, str]:
 
 
 def show_message(row: dict) -> None:
-    """One message as the member reads it: recipients (when given), subject and text."""
+    """One message as the member reads it: recipients (when given), subject and text; when and as what it
+    was sent."""
     to = f"**To:** {recipients(row['recipients'])}  \n" if row.get("recipients") else ""
     with st.container(border=True):
         st.markdown(f"{to}**Subject:** {safe(row['subject'])}")
         st.text(row["body"])
+        if row.get("message_id"):
+            st.caption(f"Sent {row['sent_at']:%d %b %Y at %H:%M}, Message-ID {_code(row['message_id'])}")
 
 
 def introductions(page: Page, pairing_ids: list[int]) -> pd.DataFrame:
@@ -369,14 +375,15 @@ def send_panel(page: Page, frame: pd.DataFrame, said: str, *, noun: str, key: st
     ready = frame[frame["status"].isin(outbox.SENDABLE)]
     with st.container(border=True):
         st.success(said, icon=":material/outbox:")
-        lines = [f"- {safe(r.subject)} to {recipients(r.recipients)} ({r.status})" for r in frame.itertuples()]
-        st.markdown("\n".join(lines))
+        message_table(frame, ["to", "subject", "status"], key=f"{key}.table")
         show_delivery()
         send, link = st.columns([1, 2], vertical_alignment="center")
         label = f"Send this {noun}" if len(ready) == 1 else f"Send these {plural(len(ready), noun)}"
+        label = "Nothing left to send" if ready.empty else label
         if send.button(label, key=key, type="primary", icon=":material/send:", disabled=ready.empty):
             send_messages(page, list(ready["id"]))
-        link.page_link("pages/10_Outbox.py", label="Read or edit them in the Outbox first", icon=":material/outbox:")
+        where = "Open the Outbox" if ready.empty else "Read or edit them in the Outbox first"
+        link.page_link("pages/10_Outbox.py", label=where, icon=":material/outbox:")
 
 
 def note_form(page: Page, choices: dict[str, list[str]], *, key: str) -> None:

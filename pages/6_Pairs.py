@@ -122,7 +122,7 @@ def one_pairing(pair) -> None:
         act(lambda cur: lifecycle.undo_confirm(cur, chosen, moderator=page.moderator), UNDONE, also=("pairs.pick",))
     if st.session_state.get("pairs.ending") == chosen:
         ending_dialog(pair)
-    a, b = (f"{ui.safe(pair[f'{s}_name'])} ({ui.safe(pair[s])})" for s in "ab")  # two members may share a name
+    a, b = (ui.recipients([{"name": pair[f"{s}_name"], "email": pair[s]}]) for s in "ab")  # names may be alike
     sides = {"Both": [pair["a"], pair["b"]], a: [pair["a"]], b: [pair["b"]]}
     ui.note_form(page, sides, key="pairs.note")
 

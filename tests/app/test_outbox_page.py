@@ -60,6 +60,8 @@ def test_send_reaches_the_server_once_and_a_second_click_sends_nothing(con, intr
     assert len(server.received) == 1
     sent = next(d.value for d in first.dataframe if "message_id" in d.value.columns)
     assert list(sent["message_id"]) == [got.message["Message-ID"]]
+    first.selectbox(key="outbox.sent.read").set_value(introduction["id"]).run()
+    assert f"Message-ID {got.message['Message-ID']}" in _said(first).replace("`", "")
 
 
 def test_the_edited_text_is_what_goes_out(con, introduction, server):
