@@ -133,7 +133,14 @@ def test_suggest_confirm_pause_and_never_pair(db_file, tmp_path):
     )
     cli(db_file, "import", export, "--status", "accepted")
     one = json.loads(cli(db_file, "suggest", "--member", "a@x.org", "--limit", "1", "--json").stdout)
-    assert len(one) == 1 and set(one[0]) == {"partner", "score", "a_teaches_b", "b_teaches_a", "reasons", "shared_hours"}
+    assert len(one) == 1 and set(one[0]) == {
+        "partner",
+        "score",
+        "a_teaches_b",
+        "b_teaches_a",
+        "reasons",
+        "shared_hours",
+    }
     assert one[0]["b_teaches_a"] == ["Elixir"] and 0 <= one[0]["score"] <= 100
     whole = json.loads(cli(db_file, "suggest", "--round", "--json").stdout)
     assert set(whole) == {"pairs", "unmatched"} and len(whole["pairs"]) == 1

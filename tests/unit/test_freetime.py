@@ -121,8 +121,9 @@ def test_the_introduction_names_shared_times_and_invites_to_the_first(community)
     intro = outbox.listing(community, status="draft").iloc[0]
     assert "You are both free at these times in the next two weeks" in intro["body"]
     # Ann (Berlin) and Cy (Madrid) share Monday and Wednesday 18:00-22:00: the first is Monday 7 December
-    assert "- Mon 07 Dec, 18:00-19:00 for Ann (Europe/Berlin) = Mon 07 Dec, 18:00-19:00 for Cy (Europe/Madrid)" in (
-        intro["body"]
+    assert (
+        "- Mon 07 Dec, 18:00-19:00 for Ann (Europe/Berlin) = Mon 07 Dec, 18:00-19:00 for Cy (Europe/Madrid)"
+        in (intro["body"])
     )
     with mail_server() as server:
         outbox.send(community, None, mail.account(server.url(), "Moderator <mod@example.org>"))
