@@ -96,9 +96,6 @@ def measure(size: int, folder: Path, networkx_max: int, exact_check: bool, avail
     scored, t_score = timed(lambda: score.score_pairs(cands, pool, settings))
     large = len(pool) > rounds.EXACT_LIMIT
     solver = solve.large_pool_pairs if large else solve.max_weight_pairs
-    full = scored
-    if large:  # as rounds.suggest_round does: each member's best PRUNE_K partners
-        scored, t_prune = timed(lambda: solve.best_partners(full, rounds.PRUNE_K))
     chosen, t_match = timed(lambda: solver(scored))
     total = int(np.rint(chosen["score"].to_numpy() * 1000).sum())
     score_first, t_score_first = timed(lambda: solver(scored, most_people=False))
@@ -106,7 +103,6 @@ def measure(size: int, folder: Path, networkx_max: int, exact_check: bool, avail
     row = {
         "size": size,
         "candidates": len(cands),
-        "kept": len(scored),
         "large": large,
         "t_pool": t_pool,
         "t_cand": t_cand,
@@ -130,10 +126,10 @@ def measure(size: int, folder: Path, networkx_max: int, exact_check: bool, avail
         found, row["nx_time"] = timed(lambda: nx.max_weight_matching(graph, maxcardinality=True))
         row["nx_total"] = sum(graph[u][v]["weight"] for u, v in found)
         row["nx_pairs"] = len(found)
-    row["bound"] = solve.double_cover_bound(full) * 1000 if large else None
+    row["bound"] = solve.double_cover_bound(scored) * 1000 if large else None
     row["exact_total"] = None
     if exact_check and large:
-        exact, row["t_exact"] = timed(lambda: solve.max_weight_pairs(full))
+        exact, row["t_exact"] = timed(lambda: solve.max_weight_pairs(scored))
         row["exact_total"] = int(np.rint(exact["score"].to_numpy() * 1000).sum())
         row["exact_pairs"] = len(exact)
     con.close()
@@ -149,11 +145,11 @@ def main() -> None:
     args = parser.parse_args()
     print(f"Members who gave free times and a budget: {args.availability:.0%}.\n")
     print(
-        "| members | candidate pairs | scored (kept for the round) | candidates s | scoring s | matching s | score-first matching s | whole round s "
+        "| members | candidate pairs | candidates s | scoring s | matching s | score-first matching s | whole round s "
         "| one member ms (median of 5) | pairs (left out) | score-first pairs | total score vs score-first "
         "| networkx s | networkx (max cardinality) pairs and total = ours | vs exact |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
             r = measure(size, Path(tmp), args.networkx_max, args.exact_check, args.availability)
@@ -172,7 +168,7 @@ def main() -> None:
                     )
             versus = r["total"] / r["score_first_total"] if r["score_first_total"] else 1.0
             print(
-                f"| {size:,} | {r['candidates']:,} | {r['kept']:,} | {r['t_cand']:.2f} | {r['t_score']:.2f} | "
+                f"| {size:,} | {r['candidates']:,} | {r['t_cand']:.2f} | {r['t_score']:.2f} | "
                 f"{r['t_match']:.2f} | {r['t_score_first']:.2f} | {r['t_round']:.2f} | {r['t_member'] * 1000:.0f} | "
                 f"{r['pairs']:,} ({r['left_out']:,}) | {r['score_first_pairs']:,} | {versus:.4f} | {nx_time} | "
                 f"{same} | {ratio} |",

@@ -12,7 +12,6 @@ from lib.matching import candidates, score, solve, why_not, wording
 from lib.storage import db
 
 EXACT_LIMIT = 3000  # above this many eligible members the round comes from solve.large_pool_pairs
-PRUNE_K = 25  # above EXACT_LIMIT the round matches each member's best 25 partners only (solve.best_partners)
 AUTO_ROUND_LIMIT = 1000  # the Matching page computes a round by itself up to this many waiting members
 PAIR_COLUMNS = ["a", "b", "a_email", "b_email", "a_name", "b_name", "score", "a_teaches_b", "b_teaches_a", "reasons"]
 PAIR_COLUMNS += ["shared_hours", "cadence_weeks"]  # hours a week both are free (NaN unknown); proposed pace
@@ -49,14 +48,13 @@ def suggest_round(con: duckdb.DuckDBPyConnection, *, settings: score.Settings | 
     pool = candidates.eligible_members(con)
     raw = candidates.candidate_pairs(con, pool)
     scored = score.score_pairs(raw, pool, settings)
-    kept = scored if len(pool) <= EXACT_LIMIT else solve.best_partners(scored, PRUNE_K)
-    chosen, goal = _best_round(kept, len(pool), settings.limits.get(score.SCORE_GIVEN_UP.key))
+    chosen, goal = _best_round(scored, len(pool), settings.limits.get(score.SCORE_GIVEN_UP.key))
     if len(pool) <= EXACT_LIMIT:
         method = f"exact matching ({goal})"
     else:
         method = (
-            f"large-pool matching ({len(pool):,} members, {goal}): each member's best {PRUNE_K} partners, relaxed "
-            "matching on the bipartite double cover, rounded, then exact matching of the members left over"
+            f"large-pool matching ({len(pool):,} members, {goal}): relaxed matching on the bipartite double "
+            "cover, rounded, then exact matching of the members left over"
         )
     pairs = describe_pairs(con, chosen, pool)
     matched = set(chosen["a"]) | set(chosen["b"])

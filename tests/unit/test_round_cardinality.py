@@ -138,20 +138,3 @@ def test_command_line_round_ends_with_the_summary_and_each_left_out_members_caus
     whole = json.loads(run_cli(db_file, "suggest", "--round", "--json").stdout)
     assert set(whole) == {"pairs", "unmatched"}
     assert [u["cause"] for u in whole["unmatched"]] == ["had every possible partner paired with someone else"]
-
-
-def test_best_partners_keeps_each_members_best_k_from_either_end():
-    import pandas as pd
-
-    from lib.matching import solve
-
-    # member 1 has five partners; each of them has only member 1
-    edges = pd.DataFrame({"a": [1, 1, 1, 1, 1], "b": [2, 3, 4, 5, 6], "score": [10.0, 50.0, 30.0, 50.0, 20.0]})
-    kept = solve.best_partners(edges, 2)
-    assert len(kept) == 5  # each partner's only pair is their best one, so every pair stays
-    hub = pd.concat([edges, pd.DataFrame({"a": [2, 3, 4, 5, 6], "b": [7, 7, 7, 7, 7], "score": [90.0] * 5})])
-    kept = solve.best_partners(hub.reset_index(drop=True), 1)
-    pairs = set(zip(kept["a"], kept["b"]))
-    # 1 keeps its best (3, the first of two 50s), 7 its first 90, 2-6 each their 90 with 7
-    assert (1, 3) in pairs and {(x, 7) for x in (2, 3, 4, 5, 6)} <= pairs and (1, 2) not in pairs
-    assert solve.best_partners(hub.reset_index(drop=True), 1).equals(kept)
