@@ -1,11 +1,13 @@
 """Home: what needs the moderator today."""
 
+from datetime import timedelta
+
 import streamlit as st
 
 from lib import demo, ui
 from lib.members import applicants
 from lib.messages import outbox
-from lib.pair_life import attention, lifecycle
+from lib.pair_life import attention, lifecycle, pace
 
 page = ui.page_setup("Home", ":material/home:")
 summary = page.read(applicants.home_summary)
@@ -21,6 +23,24 @@ def go(target: str, state: dict) -> None:
 
 def advance(pairing_id: int, to: str) -> None:
     page.apply(lambda cur: lifecycle.advance(cur, pairing_id, to, moderator=page.moderator))
+
+
+def snooze_over(row, text, buttons) -> None:
+    """A pair whose snooze date has come: nudge it, wake it, or give it two more weeks."""
+    pair, note = int(row.id), row.snooze_note if ui.given(row.snooze_note) else None
+    back = "back today" if row.days == 0 else f"back {ui.plural(row.days, 'day')} ago"
+    said = ui.safe(ui.snooze_words(row.snoozed_until, note))
+    text.write(f"#{row.id} {ui.safe(row.a_name)} + {ui.safe(row.b_name)}: {said} ({back})")
+    with buttons.popover("Nudge", icon=":material/mail:"):
+        st.code(attention.nudge_text("snooze_over", row._asdict()), language=None, wrap_lines=True)
+    if buttons.button("Wake", key=f"home.wake.{row.id}", icon=":material/alarm:"):
+        page.apply(lambda cur: pace.wake(cur, pair, moderator=page.moderator), "Awake: back on the usual lists.")
+    if buttons.button("Snooze 2 more weeks", key=f"home.snooze.{row.id}", icon=":material/snooze:"):
+        until = ui.today() + timedelta(days=14)
+        page.apply(
+            lambda cur: pace.snooze(cur, pair, until, note=note, moderator=page.moderator),
+            f"Snoozed until {until:%d %b %Y}.",
+        )
 
 
 if summary["total"] == 0:
@@ -70,6 +90,8 @@ for kind, frame in page.read(attention.needs_attention).items():
                     advance(row.id, "active")
                 elif kind == "no_checkin" and buttons.button("Open", key=f"home.pair.{row.id}"):
                     go("pages/6_Pairs.py", {"pairs.pick": row.id})
+            elif kind == "snooze_over":
+                snooze_over(row, text, buttons)
             elif kind in ("left_behind", "waiting"):
                 text.write(f"{ui.safe(row.name)} ({ui.safe(row.email)}): waiting {row.days} days since acceptance")
                 if buttons.button("Find a partner", key=f"home.{kind}.{row.id}"):

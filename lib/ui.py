@@ -11,7 +11,7 @@ import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -24,6 +24,7 @@ from lib.insight import charts
 from lib.intake import importer
 from lib.matching import rounds, score
 from lib.messages import drafts, mail, outbox, templates
+from lib.pair_life import lifecycle, pace
 from lib.privacy import privacy
 from lib.storage import db, exports
 
@@ -408,6 +409,143 @@ def note_form(page: Page, choices: dict[str, list[str]], *, key: str) -> None:
                 f"Drafted {plural(len(emails), 'note')}; review and send in the Outbox.",
                 forget=(f"{key}.subject", f"{key}.body"),
             )
+
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# A pair's cadence in words (pairings.cadence_weeks).
+CADENCE_WORDS = {1: "every week", 2: "every two weeks"}
+_PACE_HISTORY_COLUMNS = {
+    "changed_at": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm"),
+    "change": st.column_config.TextColumn("Change", width="large"),
+    "moderator": st.column_config.TextColumn("By", width="small"),
+}
+
+
+def today() -> date:
+    """Today by the dashboard's clock (the one tests freeze)."""
+    return db.now().date()
+
+
+def snooze_words(until, note) -> str:
+    """'snoozed until 20 Dec 2026: holidays' (plain text; escape it for Markdown)."""
+    said = f"snoozed until {pd.Timestamp(until):%d %b %Y}"
+    return f"{said}: {note}" if given(note) else said
+
+
+def shared_time_words(hours) -> str:
+    """A pair's shared free hours a week in words, saying why when they are unknown."""
+    if not given(hours):
+        return "shared free time unknown (one of them gave no free times)"
+    if float(hours) == 0:
+        return "no free hour in common"
+    return f"**{round(float(hours), 1):g} hours a week** free in common"
+
+
+def readable_pairs(frame: pd.DataFrame) -> pd.DataFrame:
+    """The pairs list as the Pairs page shows it: cadence in words (blank for ended pairs: they no longer
+    meet), the snooze date as a day, and empty cells blank rather than "None"."""
+    cadence = frame["cadence_weeks"].map(CADENCE_WORDS).where(frame["state"] != "ended")
+    snoozed = frame["snoozed_until"].map(lambda d: f"{pd.Timestamp(d):%d %b %Y}" if given(d) else "")
+    return frame.assign(cadence=cadence.fillna(""), snoozed_until=snoozed, reason=frame["reason"].fillna(""))
+
+
+def pair_history(history: pd.DataFrame) -> None:
+    """pairs.pairing_history as a table with readable headings (the day alone, no midnight time)."""
+    st.dataframe(
+        history.assign(details=history["details"].fillna("")),
+        hide_index=True,
+        key="pairs.history",
+        column_config={
+            "day": st.column_config.DateColumn("Day", format="D MMM YYYY"),
+            "recorded_at": st.column_config.DatetimeColumn("Recorded", format="D MMM YYYY, HH:mm"),
+            "what": "What happened",
+            "details": st.column_config.TextColumn("Details", width="large"),
+            "moderator": "By",
+        },
+    )
+
+
+def weekly_slot_form(page: Page, pairing_id: int) -> None:
+    """An active pair's weekly slot and how they talk."""
+    st.caption("Their weekly slot and how they talk, once you know it")
+    cols = st.columns(4)
+    slot = {
+        "day": cols[0].selectbox("Day", WEEKDAYS, index=None, key="pairs.slot_day"),
+        "time": cols[1].text_input("Time", key="pairs.slot_time", placeholder="18:00") or None,
+        "zone": cols[2].text_input("Time zone", key="pairs.slot_zone", placeholder="Europe/Berlin") or None,
+        "channel": cols[3].selectbox("How they talk", lifecycle.CHANNELS, index=None, key="pairs.channel"),
+    }
+    if st.button("Save weekly slot", key="pairs.save_slot"):
+        page.apply(lambda cur: lifecycle.set_arrangement(cur, pairing_id, **slot, moderator=page.moderator), "Saved.")
+
+
+def pace_panel(page: Page, pair) -> None:
+    """An open pair's cadence, snooze and shared time, the buttons that change them, and the changes so far."""
+    changes = page.read(pace.history, int(pair["id"]))
+    with st.container(border=True):
+        parts = [f":material/event_repeat: Meets **{CADENCE_WORDS[int(pair['cadence_weeks'])]}**"]
+        if given(pair["snoozed_until"]):
+            parts.append(f":material/snooze: {safe(snooze_words(pair['snoozed_until'], pair['snooze_note']))}")
+        parts.append(f":material/schedule: {shared_time_words(pair['shared_hours'])}")
+        st.markdown(" · ".join(parts))
+        _pace_buttons(page, pair, can_undo=bool((~changes["undone"]).any()))
+        _snooze_form(page, pair)
+        if not changes.empty:
+            st.caption("Changes of pace, newest first")
+            shown = pace_history_words(changes)
+            st.dataframe(shown, hide_index=True, column_config=_PACE_HISTORY_COLUMNS, key="pairs.pace_history")
+
+
+def pace_history_words(changes: pd.DataFrame) -> pd.DataFrame:
+    """pace.history as when, what changed in words ('snoozed until 20 Dec 2026: holidays'), and by whom."""
+    words = [
+        _pace_change(kind, json.loads(after)) + (" (undone)" if undone else "")
+        for kind, after, undone in zip(changes["kind"], changes["after"], changes["undone"])
+    ]
+    return pd.DataFrame({"changed_at": changes["changed_at"], "change": words, "moderator": changes["moderator"]})
+
+
+def _pace_change(kind: str, after: dict) -> str:
+    if kind == "cadence":
+        return f"Meets {CADENCE_WORDS[int(after['cadence_weeks'])]}"
+    if kind == "snooze":
+        said = snooze_words(after["snoozed_until"], after.get("snooze_note"))
+        return said[0].upper() + said[1:]
+    return "Woken: the snooze ended"
+
+
+def _pace_buttons(page: Page, pair, *, can_undo: bool) -> None:
+    chosen, who = int(pair["id"]), page.moderator
+    other = 2 if int(pair["cadence_weeks"]) == 1 else 1
+    row = st.container(horizontal=True)
+    if row.button(CADENCE_WORDS[other].capitalize(), key="pairs.cadence", icon=":material/event_repeat:"):
+        page.apply(lambda cur: pace.set_cadence(cur, chosen, other, moderator=who), f"Meets {CADENCE_WORDS[other]}.")
+    if given(pair["snoozed_until"]) and row.button("Wake now", key="pairs.wake", icon=":material/alarm:"):
+        page.apply(lambda cur: pace.wake(cur, chosen, moderator=who), "Awake: the snooze is over.")
+    if can_undo and row.button("Undo the last change of pace", key="pairs.undo_pace", icon=":material/undo:"):
+        page.apply(lambda cur: pace.undo_last(cur, chosen, moderator=who), "The last change of pace is undone.")
+
+
+def _snooze_form(page: Page, pair) -> None:
+    chosen, first = int(pair["id"]), today() + timedelta(days=1)
+    until_col, note_col, go = st.columns([1, 2, 1], vertical_alignment="bottom")
+    until = until_col.date_input(
+        "Snooze until", first + timedelta(days=13), min_value=first, max_value=first + timedelta(days=365),
+        key="pairs.snooze_until",
+    )  # fmt: skip
+    note = note_col.text_input("Why (optional)", key="pairs.snooze_note", placeholder="holidays, a busy month")
+    label = "Snooze again" if given(pair["snoozed_until"]) else "Snooze"
+    if go.button(label, key="pairs.snooze", icon=":material/snooze:", disabled=until is None):
+        page.apply(
+            lambda cur: pace.snooze(cur, chosen, until, note=note.strip() or None, moderator=page.moderator),
+            f"Snoozed until {until:%d %b %Y}.",
+            forget=("pairs.snooze_note",),
+        )
+
+
+def given(value) -> bool:
+    """False for None, NaN and NaT (what an empty cell of a DataFrame row holds)."""
+    return value is not None and not (pd.api.types.is_scalar(value) and pd.isna(value))
 
 
 def cached_round(page: Page, settings: score.Settings) -> rounds.Round:

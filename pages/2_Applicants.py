@@ -18,6 +18,8 @@ COLUMNS = {
     "offers": st.column_config.ListColumn("Can offer"),
     "wants": st.column_config.ListColumn("Wants to learn"),
     "timezone": "Time zone",
+    "free_times": st.column_config.TextColumn("Free times", help="When they are usually free, in their own time"),
+    "weekly_budget": st.column_config.TextColumn("Weekly budget", help="The time a week they said they can give"),
     "experience_years": st.column_config.NumberColumn("Experience (years)", format="%.1f"),
     "linkedin": st.column_config.LinkColumn("LinkedIn", display_text="profile"),
     "github": st.column_config.LinkColumn("GitHub", display_text="profile"),
@@ -46,7 +48,9 @@ def applicants_table():
             icon=":material/search_off:",
         )
         return None
-    shown = table.head(ui.MAX_ROWS)
+    # an empty answer reads "unknown": they gave none (never "never free")
+    shown = table.head(ui.MAX_ROWS).replace({"free_times": {"": "unknown"}, "weekly_budget": {"": "unknown"}})
+    shown["timezone"] = shown["timezone"].fillna("unknown")
     st.dataframe(shown[list(COLUMNS)], hide_index=True, key="applicants.table", column_config=COLUMNS)
     st.caption(ui.shown_caption(len(shown), len(table), "applicants"))
     ui.download_csv(

@@ -20,7 +20,6 @@ NO_MATCH = "No pairings match. Clear the search or choose another state."
 NO_PAIRS = "No pairings yet. Confirm pairs on the Matching page."
 OPEN_HINT = "Choose a pairing to see its history and act on it"
 UNDONE = "Confirm undone: both are back in the pool, and the unsent introduction is discarded."
-DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 COLUMNS = {
     "id": "#",
     "a_name": "Member A",
@@ -29,6 +28,8 @@ COLUMNS = {
     "a_teaches_b": st.column_config.ListColumn("A teaches B"),
     "b_teaches_a": st.column_config.ListColumn("B teaches A"),
     "weeks": st.column_config.NumberColumn("Weeks since start"),
+    "cadence": st.column_config.TextColumn("Meets", width=120),
+    "snoozed_until": st.column_config.TextColumn("Snoozed until"),
     "last_change": st.column_config.DatetimeColumn("Last change", format="D MMM YYYY"),
     "reason": "Ended because",
 }
@@ -88,7 +89,7 @@ def pairings_table() -> None:
         filtered = search.strip() or state != "all"
         st.info(NO_MATCH if filtered else NO_PAIRS, icon=":material/info:")
         return
-    shown = table.head(ui.MAX_ROWS)
+    shown = ui.readable_pairs(table.head(ui.MAX_ROWS))
     st.dataframe(shown, hide_index=True, key="pairs.table", column_order=list(COLUMNS), column_config=COLUMNS)
     st.caption(ui.shown_caption(len(shown), len(table), "pairings", order="most recently changed"))
     ui.download_csv(table, filename="pairs.csv", label="Download pairs (CSV)", key="pairs.download")
@@ -105,14 +106,15 @@ def pairings_table() -> None:
 def one_pairing(pair) -> None:
     """A pairing's history and what can happen to it next."""
     chosen = int(pair["id"])
-    st.dataframe(page.read(pairs.pairing_history, chosen), hide_index=True, key="pairs.history")
+    ui.pair_history(page.read(pairs.pairing_history, chosen))
     for to in lifecycle.next_states(pair["state"]):
         label, done = MOVES[to]
         if st.button(label, key=f"pairs.to_{to}"):
             act(lambda cur, to=to: lifecycle.advance(cur, chosen, to, moderator=page.moderator), done)
     if pair["state"] == "active":
-        weekly_slot(chosen)
+        ui.weekly_slot_form(page, chosen)
     if lifecycle.is_open(pair["state"]):
+        ui.pace_panel(page, pair)
         note = st.text_input("Check-in note", key="pairs.checkin", placeholder="met 6 times, going well")
         if st.button("Add check-in", key="pairs.add_checkin", disabled=not note):
             act(lambda cur: lifecycle.check_in(cur, chosen, note, moderator=page.moderator), "Check-in noted.")
@@ -125,19 +127,6 @@ def one_pairing(pair) -> None:
     a, b = (ui.recipients([{"name": pair[f"{s}_name"], "email": pair[s]}]) for s in "ab")  # names may be alike
     sides = {"Both": [pair["a"], pair["b"]], a: [pair["a"]], b: [pair["b"]]}
     ui.note_form(page, sides, key="pairs.note")
-
-
-def weekly_slot(chosen: int) -> None:
-    """An active pair's weekly slot and how they talk."""
-    cols = st.columns(4)
-    slot = {
-        "day": cols[0].selectbox("Day", DAYS, index=None, key="pairs.slot_day"),
-        "time": cols[1].text_input("Time", key="pairs.slot_time", placeholder="18:00") or None,
-        "zone": cols[2].text_input("Time zone", key="pairs.slot_zone", placeholder="Europe/Berlin") or None,
-        "channel": cols[3].selectbox("How they talk", lifecycle.CHANNELS, index=None, key="pairs.channel"),
-    }
-    if st.button("Save weekly slot", key="pairs.save_slot"):
-        act(lambda cur: lifecycle.set_arrangement(cur, chosen, **slot, moderator=page.moderator), "Saved.")
 
 
 def withdraw_form() -> None:

@@ -11,9 +11,9 @@ st.title("Analytics")
 st.caption("Counts sit beside every share; groups of fewer than 10 pairs are called too few to tell.")
 
 
-def numbers(chart, frame, name: str) -> None:
+def numbers(chart, frame, name: str, *, width: str = "stretch") -> None:
     """The chart, and its numbers one click away."""
-    st.altair_chart(chart, width="stretch")
+    st.altair_chart(chart, width=width)
     with st.expander("Numbers"):
         st.dataframe(frame, hide_index=True)
         ui.chart_downloads(chart, frame, name=name, key=f"analytics.{name}")
@@ -145,15 +145,17 @@ def time_and_dropouts() -> None:
         if table["pairs"].sum() == 0:
             st.info(NO_PAIRS)
         else:
-            numbers(charts.time_outcomes_chart(table, split_title=title), table, f"outcomes_by_{split}")
+            # stacked panels of a set width: stretched, Streamlit would widen each panel past a narrow window
+            chart = charts.time_outcomes_chart(table, split_title=title)
+            numbers(chart, table, f"outcomes_by_{split}", width="content")
 
 
 # Only the open tab runs (on_change="rerun"): a visit costs one section's queries and charts.
 TABS = {
     "Why pairs end": why_pairs_end,
-    "How long pairs last": how_long,
-    "Growth and waiting": growth,
-    "Skills and outcomes": skill_outcomes,
+    "Duration": how_long,
+    "Growth": growth,
+    "Skills": skill_outcomes,
     "Time and drop-outs": time_and_dropouts,
 }
 for tab, draw in zip(st.tabs(list(TABS), key="analytics.tab", on_change="rerun"), TABS.values()):

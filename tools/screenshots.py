@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 from lib import demo, startup
+from lib.pair_life import pace, pairs
+from lib.storage import db
 from tools.dashboard_server import ROOT, SLOW_MS, charts_drawn, launch_browser, running_dashboard, settled
 
 OUT = ROOT / "docs" / "screenshots"
@@ -19,6 +23,8 @@ PAGES = {
     "vocabulary": "Vocabulary",
     "matching": "Matching",
     "pairs": "Pairs",
+    "outbox": "Outbox",
+    "templates": "Templates",
     "analytics": "Analytics",
     "audit": "Audit",
     "data": "Data",
@@ -27,9 +33,10 @@ PAGES = {
 TABS = {
     "skills_gaps": ("Skills", "Gaps and surplus"),
     "skills_exchanges": ("Skills", "Exchanges"),
-    "analytics_duration": ("Analytics", "How long pairs last"),
-    "analytics_growth": ("Analytics", "Growth and waiting"),
-    "analytics_skills": ("Analytics", "Skills and outcomes"),
+    "analytics_duration": ("Analytics", "Duration"),
+    "analytics_growth": ("Analytics", "Growth"),
+    "analytics_skills": ("Analytics", "Skills"),
+    "analytics_time": ("Analytics", "Time and drop-outs"),
 }
 WIDTH, HEIGHT = 1280, 900
 
@@ -51,12 +58,33 @@ def _shoot(page, name: str) -> None:
     print(f"saved {OUT / f'{name}.png'}")
 
 
+def _snooze_a_pair(con) -> int:
+    """Snooze one active demo pair for two weeks, so the pictures show a snooze; returns its id."""
+    active = pairs.list_pairings(con, state="active")
+    chosen = int(active["id"].iloc[0])
+    pace.snooze(con, chosen, db.now().date() + timedelta(days=14), note="holidays")
+    return chosen
+
+
+def _open_a_pair(page, url: str, chosen: int) -> None:
+    """The Pairs page with the snoozed pair opened: its history, pace and actions."""
+    page.goto(f"{url}/Pairs")
+    _settle(page)
+    page.get_by_role("combobox", name="Open a pairing", exact=True).click()
+    page.keyboard.type(f"#{chosen} ")  # the list shows its first options only; typing narrows it
+    page.get_by_role("option", name=re.compile(rf"^#{chosen} ")).first.click()
+    page.get_by_text("Meets every").first.wait_for(timeout=SLOW_MS)
+    _settle(page)
+    _shoot(page, "pairs_open")
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "demo.duckdb"
         con = startup.open_database(path)
         demo.load_demo(con)
+        snoozed = _snooze_a_pair(con)
         con.close()
         with running_dashboard(path) as url, sync_playwright() as p:
             browser = launch_browser(p)
@@ -66,6 +94,7 @@ def main() -> None:
                 page.get_by_role("heading").first.wait_for(timeout=SLOW_MS)
                 _settle(page)
                 _shoot(page, name)
+            _open_a_pair(page, url, snoozed)
             for name, (route, tab) in TABS.items():
                 page.goto(f"{url}/{route}")
                 page.get_by_role("tab", name=tab).click()

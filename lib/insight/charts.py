@@ -216,9 +216,12 @@ def skill_outcomes_chart(table: pd.DataFrame) -> alt.Chart:
     )
 
 
-def time_outcomes_chart(table: pd.DataFrame, *, split_title: str) -> alt.HConcatChart:
+def time_outcomes_chart(table: pd.DataFrame, *, split_title: str) -> alt.VConcatChart:
     """Drop-out rate and median weeks lasted per group of analytics.outcomes_by_time, each group's
-    label carrying its pair count; groups under SMALL_GROUP pairs are greyed and say so in the legend."""
+    label carrying its pair count; groups under SMALL_GROUP pairs are greyed and say so in the legend.
+
+    The two panels are stacked, each with its own group labels, so the chart fits a narrow window
+    (side by side they needed about 900 pixels)."""
     enough, few = f"{SMALL_GROUP} or more pairs", f"fewer than {SMALL_GROUP} pairs: too few to tell"
     shown = table.assign(
         size=[few if s else enough for s in table["small"]],
@@ -248,17 +251,21 @@ def time_outcomes_chart(table: pd.DataFrame, *, split_title: str) -> alt.HConcat
     rate_x = alt.X("dropout_rate:Q", title="Drop-out rate (share of pairs ended)", scale=rate_scale)
     rate = base.mark_bar().encode(x=rate_x.axis(format="%", values=[0, 0.25, 0.5, 0.75, 1]), color=color)
     rate += base.mark_text(align="left", dx=4).encode(x=alt.X("rate_at:Q", scale=rate_scale), text="rate_text:N")
-    right = base.encode(y=y.axis(None))
     weeks_scale = alt.Scale(domain=[0, weeks_max])
     weeks_x = alt.X("median_weeks:Q", title="Median weeks lasted (Kaplan-Meier)", scale=weeks_scale)
-    weeks = right.mark_bar().encode(x=weeks_x, color=color)
-    weeks += right.mark_text(align="left", dx=4).encode(x=alt.X("median_at:Q", scale=weeks_scale), text="median_text:N")
-    height = _rows_height(len(shown)) - 60
-    return alt.hconcat(
-        rate.properties(width=300, height=height),
-        weeks.properties(width=300, height=height),
-        title=f"Drop-outs and how long pairs last, by {split_title[0].lower() + split_title[1:]}",
+    weeks = base.mark_bar().encode(x=weeks_x, color=color)
+    weeks += base.mark_text(align="left", dx=4).encode(x=alt.X("median_at:Q", scale=weeks_scale), text="median_text:N")
+    height = 32 * max(len(shown), 3)
+    return alt.vconcat(
+        rate.properties(width=_PANEL_WIDTH, height=height),
+        weeks.properties(width=_PANEL_WIDTH, height=height),
+        # the split's name without its parenthesis, so the title fits above the narrow panels
+        title=f"Drop-outs and how long pairs last, by {split_title.split(' (')[0].lower()}",
     ).resolve_scale(y="shared")
+
+
+# wide enough for the bars and their text, narrow enough beside the group labels in a 500-pixel column
+_PANEL_WIDTH = 260
 
 
 def _rate_text(row) -> str:

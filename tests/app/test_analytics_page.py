@@ -14,10 +14,10 @@ TABS = {  # chart title words -> the tab that draws it
     "Why pairs end: endings per reason, by who ended it": "Why pairs end",
     "Why pairs end: endings per reason, by kind": "Why pairs end",
     "Endings per month": "Why pairs end",
-    "How long pairs last": "How long pairs last",
-    "Funnel": "Growth and waiting",
-    "Waiting for a partner": "Growth and waiting",
-    "Median weeks pairs lasted": "Skills and outcomes",
+    "How long pairs last": "Duration",
+    "Funnel": "Growth",
+    "Waiting for a partner": "Growth",
+    "Median weeks pairs lasted": "Skills",
     "Drop-outs and how long pairs last, by weekly budget": "Time and drop-outs",
     "Drop-outs and how long pairs last, by shared free hours": "Time and drop-outs",
 }
@@ -70,12 +70,12 @@ def test_feedback_reader_filters_by_keyword(page):
 
 def test_only_the_open_tab_runs(page):
     assert chart_frames(page, TITLES[0]) and not chart_frames(page, "How long pairs last")
-    _tab(page, "How long pairs last")
+    _tab(page, "Duration")
     assert chart_frames(page, "How long pairs last") and not chart_frames(page, TITLES[0])
 
 
 def test_retention_split_shows_groups_and_verdicts(page):
-    _tab(page, "How long pairs last")
+    _tab(page, "Duration")
     page.selectbox(key="analytics.factor").set_value("trial").run()
     summary = next(d.value for d in page.dataframe if "verdict" in d.value.columns)
     assert set(summary["group"]) == {"trial held", "no trial"}

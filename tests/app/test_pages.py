@@ -43,9 +43,9 @@ EMPTY_SAYS = {  # what an empty database's page tells the moderator to do next
     "pages/8_Analytics.py": "No endings recorded for these filters yet",
 }
 EMPTY_TABS = {
-    "How long pairs last": "No pairings for these filters yet. Pairs are confirmed on the Matching page.",
-    "Growth and waiting": "No applications yet. Bring them in on the Import page.",
-    "Skills and outcomes": "No pairings for these filters yet.",
+    "Duration": "No pairings for these filters yet. Pairs are confirmed on the Matching page.",
+    "Growth": "No applications yet. Bring them in on the Import page.",
+    "Skills": "No pairings for these filters yet.",
 }
 
 
