@@ -43,38 +43,44 @@ def slots_of(availability) -> list[dict]:
 
 def free_bits(availability, zone: str | None, start: datetime) -> np.ndarray | None:
     """A member's free half-hours in the window as a boolean array, or None when unknown."""
-    key = availability if isinstance(availability, str) or availability is None else json.dumps(availability)
-    return _bits(key, zone, start)
-
-
-@lru_cache(maxsize=8192)
-def _bits(availability: str | None, zone: str | None, start: datetime) -> np.ndarray | None:
-    slots = slots_of(availability)
-    if not slots or not zone:
+    week = local_week(availability)
+    if week is None or not zone:
         return None
-    bits = np.zeros(SLOTS, dtype=bool)
-    local_first = start.astimezone(ZoneInfo(zone)).date()
-    for offset in range(-1, WINDOW_DAYS + 1):
-        day = local_first + timedelta(days=offset)
-        for slot in slots:
-            if DAYS.index(slot["day"]) == day.weekday():
-                _set(bits, _moment(day, slot["start"], zone), _moment(day, slot["end"], zone, end=True), start)
-    bits.flags.writeable = False
-    return bits
+    return week[_window_to_local(zone, start)]
 
 
-def _moment(day: date, clock: str, zone: str, *, end: bool = False) -> datetime:
+def local_week(availability) -> np.ndarray | None:
+    """The member's free half-hours of a local week (7 x 48, Monday 00:00 first), or None when unknown.
+
+    A slot covers the half-hours that lie wholly inside it: 18:15-20:00 covers 18:30-20:00."""
+    slots = slots_of(availability)
+    if not slots:
+        return None
+    week = np.zeros(7 * 48, dtype=bool)
+    for slot in slots:
+        first = _half_hours(slot["start"], up=True)
+        last = _half_hours(slot["end"], up=False)
+        if last > first:
+            day = DAYS.index(slot["day"]) * 48
+            week[day + first : day + min(last, 48)] = True
+    return week
+
+
+def _half_hours(clock: str, *, up: bool) -> int:
     hours, minutes = (int(x) for x in clock.split(":"))
-    if end and hours >= 24:  # "24:00": midnight at the end of the day
-        return datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(zone))
-    return datetime.combine(day, time(hours, minutes), tzinfo=ZoneInfo(zone))
+    whole, part = divmod(hours * 60 + minutes, 30)
+    return whole + (1 if up and part else 0)
 
 
-def _set(bits: np.ndarray, begin: datetime, end: datetime, start: datetime) -> None:
-    first = min(max(int(np.ceil((begin - start) / STEP)), 0), SLOTS)
-    last = min(max(int((end - start) // STEP), 0), SLOTS)
-    if last > first:
-        bits[first:last] = True
+@lru_cache(maxsize=1024)
+def _window_to_local(zone: str, start: datetime) -> np.ndarray:
+    """For each half-hour of the window, its position in the zone's local week (daylight saving included)."""
+    tz = ZoneInfo(zone)
+    out = np.empty(SLOTS, dtype=np.int64)
+    for index in range(SLOTS):
+        local = (start + STEP * index).astimezone(tz)
+        out[index] = local.weekday() * 48 + local.hour * 2 + local.minute // 30
+    return out
 
 
 def member_masks(pool: pd.DataFrame, start: datetime) -> tuple[np.ndarray, np.ndarray]:
@@ -83,24 +89,28 @@ def member_masks(pool: pd.DataFrame, start: datetime) -> tuple[np.ndarray, np.nd
     known = np.zeros(len(pool), dtype=bool)
     if "availability" not in pool.columns:
         return masks, known
-    for i, (availability, zone) in enumerate(zip(pool["availability"], pool["zone"])):
-        if isinstance(availability, str) and isinstance(zone, str):
-            bits = free_bits(availability, zone, start)
-            if bits is not None:
-                masks[i] = _pack(bits)
-                known[i] = True
+    weeks: dict[str, np.ndarray | None] = {}
+    for zone, rows in pd.Series(np.arange(len(pool))).groupby(pool["zone"].to_numpy(), sort=False):
+        if not isinstance(zone, str):
+            continue
+        found = [(i, _week_of(pool["availability"].iat[i], weeks)) for i in rows.to_numpy()]
+        found = [(i, w) for i, w in found if w is not None]
+        if not found:
+            continue
+        positions = np.array([i for i, _ in found])
+        bits = np.zeros((len(found), WORDS * 64), dtype=bool)
+        bits[:, :SLOTS] = np.stack([w for _, w in found])[:, _window_to_local(zone, start)]
+        masks[positions] = np.packbits(bits, axis=1, bitorder="little").view(np.uint64)
+        known[positions] = True
     return masks, known
 
 
-@lru_cache(maxsize=8192)
-def _packed(key: bytes) -> np.ndarray:
-    padded = np.zeros(WORDS * 64, dtype=bool)
-    padded[:SLOTS] = np.frombuffer(key, dtype=bool)
-    return np.packbits(padded, bitorder="little").view(np.uint64)
-
-
-def _pack(bits: np.ndarray) -> np.ndarray:
-    return _packed(bits.tobytes())
+def _week_of(availability, seen: dict) -> np.ndarray | None:
+    if not isinstance(availability, str):
+        return None
+    if availability not in seen:
+        seen[availability] = local_week(availability)
+    return seen[availability]
 
 
 def shared_hours(masks: np.ndarray, known: np.ndarray, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
