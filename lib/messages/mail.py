@@ -37,7 +37,7 @@ SECURITY = {"smtp": "plain", "smtp+starttls": "starttls", "smtps": "tls"}
 DEFAULT_PORTS = {"plain": 25, "starttls": 587, "tls": 465}
 DEFAULT_TIMEOUT = 30.0
 HOW_TO_CONFIGURE = (
-    "No mail account is set up, so nothing was sent; set MENTORING_SMTP (for example "
+    "No mail account is set up, so nothing can be sent; set MENTORING_SMTP (for example "
     "smtp+starttls://you%40gmail.com:APP-PASSWORD@smtp.gmail.com:587) and MENTORING_MAIL_FROM, or an [smtp] "
     "table in .streamlit/secrets.toml (see the README's Email section)."
 )

@@ -107,7 +107,7 @@ def test_without_a_mail_account_the_page_says_how_and_keeps_the_draft(con, intro
     at = _open()
     assert any(mail.HOW_TO_CONFIGURE in i.value for i in at.info)
     at.button(key=f"outbox.send.{introduction['id']}").click().run()
-    assert any("No mail account is set up, so nothing was sent" in e.value for e in at.error)
+    assert any("No mail account is set up, so nothing can be sent" in e.value for e in at.error)
     assert outbox.message(con, introduction["id"])["status"] == "draft"
 
 
