@@ -84,7 +84,8 @@ def describe_pairs(con: duckdb.DuckDBPyConnection, pairs: pd.DataFrame, pool: pd
     out["a_email"], out["b_email"] = pool.loc[out["a"], "email"].to_numpy(), pool.loc[out["b"], "email"].to_numpy()
     out["a_name"], out["b_name"] = pool.loc[out["a"], "name"].to_numpy(), pool.loc[out["b"], "name"].to_numpy()
     out["score"] = out["score"].round(1)
-    out["reasons"] = [score.reasons(row, pool) for row in out.itertuples()]
+    people = pool.loc[pd.unique(out[["a", "b"]].to_numpy().ravel())].to_dict("index")
+    out["reasons"] = [score.reasons(row, people) for row in out.itertuples()]
     return out[columns]
 
 
