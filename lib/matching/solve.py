@@ -50,12 +50,7 @@ def large_pool_pairs(edges: pd.DataFrame, *, most_people: bool = True) -> pd.Dat
     if edges.empty:
         return edges.head(0)
     partner, nodes, _ = _double_cover(edges, most_people=most_people)
-    keys = pd.Series(
-        np.arange(len(edges)),
-        index=pd.MultiIndex.from_arrays(
-            [np.minimum(edges["a"], edges["b"]).to_numpy(), np.maximum(edges["a"], edges["b"]).to_numpy()]
-        ),
-    )
+    edge_of = _edge_to_partner(edges, partner, nodes)
     # a bonus above any cycle's total score makes a larger matching on a cycle always win
     weight = edges["score"].to_numpy() + (100.0 * len(nodes) + 1 if most_people else 0.0)
     picked, seen = [], np.zeros(len(nodes), dtype=bool)
@@ -68,15 +63,25 @@ def large_pool_pairs(edges: pd.DataFrame, *, most_people: bool = True) -> pd.Dat
             cycle.append(partner[cycle[-1]])
             seen[cycle[-1]] = True
         if len(cycle) > 1:
-            rows = [
-                keys[(min(nodes[u], nodes[v]), max(nodes[u], nodes[v]))] for u, v in zip(cycle, cycle[1:] + cycle[:1])
-            ]
-            picked += _best_on_cycle(rows, weight, closed=len(cycle) > 2)
+            picked += _best_on_cycle([int(edge_of[u]) for u in cycle], weight, closed=len(cycle) > 2)
     chosen = edges.iloc[sorted(set(picked))]
     used = set(chosen["a"]) | set(chosen["b"])
     rest = edges[~edges["a"].isin(used) & ~edges["b"].isin(used)]
     both = pd.concat([chosen, max_weight_pairs(rest, most_people=most_people)])
     return both.sort_values(["score", "a"], ascending=[False, True]).reset_index(drop=True)
+
+
+def _edge_to_partner(edges: pd.DataFrame, partner: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+    """For each node of the cover, the row of the edge to its partner (-1 when matched to itself), in one lookup."""
+    index = pd.MultiIndex.from_arrays(
+        [np.minimum(edges["a"], edges["b"]).to_numpy(), np.maximum(edges["a"], edges["b"]).to_numpy()]
+    )
+    moved = np.flatnonzero(partner != np.arange(len(nodes)))
+    ends_a, ends_b = nodes[moved], nodes[partner[moved]]
+    found = index.get_indexer(pd.MultiIndex.from_arrays([np.minimum(ends_a, ends_b), np.maximum(ends_a, ends_b)]))
+    edge_of = np.full(len(nodes), -1, dtype=np.int64)
+    edge_of[moved] = found
+    return edge_of
 
 
 def double_cover_bound(edges: pd.DataFrame) -> float:
