@@ -89,11 +89,11 @@ def member_masks(pool: pd.DataFrame, start: datetime) -> tuple[np.ndarray, np.nd
     known = np.zeros(len(pool), dtype=bool)
     if "availability" not in pool.columns:
         return masks, known
-    weeks: dict[str, np.ndarray | None] = {}
+    given = pool["availability"].to_numpy()
     for zone, rows in pd.Series(np.arange(len(pool))).groupby(pool["zone"].to_numpy(), sort=False):
         if not isinstance(zone, str):
             continue
-        found = [(i, _week_of(pool["availability"].iat[i], weeks)) for i in rows.to_numpy()]
+        found = [(i, _week_of(given[i])) for i in rows.to_numpy()]
         found = [(i, w) for i, w in found if w is not None]
         if not found:
             continue
@@ -105,12 +105,16 @@ def member_masks(pool: pd.DataFrame, start: datetime) -> tuple[np.ndarray, np.nd
     return masks, known
 
 
-def _week_of(availability, seen: dict) -> np.ndarray | None:
-    if not isinstance(availability, str):
-        return None
-    if availability not in seen:
-        seen[availability] = local_week(availability)
-    return seen[availability]
+def _week_of(availability) -> np.ndarray | None:
+    return _cached_week(availability) if isinstance(availability, str) else None
+
+
+@lru_cache(maxsize=65536)
+def _cached_week(availability: str) -> np.ndarray | None:
+    week = local_week(availability)
+    if week is not None:
+        week.flags.writeable = False
+    return week
 
 
 def shared_hours(masks: np.ndarray, known: np.ndarray, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
