@@ -22,7 +22,7 @@ from lib.errors import InvalidInput
 from lib.storage import db
 
 ROOT = Path(__file__).resolve().parents[2]
-KINDS = ("introduction", "partner_left", "farewell", "welcome", "declined", "note")
+KINDS = ("introduction", "partner_left", "farewell", "welcome", "declined", "note", "checkin", "digest")
 TITLES = {
     "introduction": "Introduction (to both members of a confirmed pair)",
     "partner_left": "Partner left (to the member whose partner left)",
@@ -30,6 +30,8 @@ TITLES = {
     "welcome": "Welcome (to an accepted applicant)",
     "declined": "Declined (to a declined applicant)",
     "note": "Note (the start of a free note to one member)",
+    "checkin": "Check-in (to each member of a pair: how is it going?)",
+    "digest": "Weekly digest (to the Google group's posting address)",
 }
 _ABOUT_ONE = {"first": "the member's first name", "name": "the member's full name"}
 _SIGNED = {"moderator_name": "the signature: the signed-in moderator's name"}
@@ -56,6 +58,22 @@ VARIABLES: dict[str, dict[str, str]] = {
     "welcome": {**_ABOUT_ONE, "offers": "skills they offer", "wants": "skills they want to learn", **_SIGNED},
     "declined": {**_ABOUT_ONE, **_SIGNED},
     "note": {**_ABOUT_ONE, **_SIGNED},
+    "checkin": {
+        **_ABOUT_ONE,
+        "partner_first": "the partner's first name",
+        "since_when": "'since your trial session' for a trial check-in, else 'over the last few weeks'",
+        "answer_how": "how to answer: the check-in form's pre-filled link when one is set, else the four "
+        "questions to answer by replying",
+        **_SIGNED,
+    },
+    "digest": {
+        "week_of": "the digest's date, like '7 December 2026'",
+        "new_members": "this week's new members: first name, offers and wants (or a sentence saying none)",
+        "wanted_unoffered": "skills wanted that nobody offers yet, as questions to the group",
+        "waiting": "members waiting for a partner: first name and what they offer",
+        "numbers": "the month's numbers: pairs started, sessions held",
+        **_SIGNED,
+    },
 }
 # Made-up values for the preview beside each template.
 SAMPLE = {
@@ -74,6 +92,14 @@ SAMPLE = {
     "offers": "Kubernetes, Go",
     "wants": "Rust",
     "moderator_name": "The moderator",
+    "since_when": "since your trial session",
+    "answer_how": "Two minutes in this form, already filled in with who you are:\nhttps://docs.google.com/forms/d/e/"
+    "EXAMPLE/viewform?usp=pp_url&entry.1=ayse@example.org&entry.2=17",
+    "week_of": "7 December 2026",
+    "new_members": "- Ayşe offers Kubernetes, Go and wants to learn Rust\n- Jörg offers Rust and wants to learn Kubernetes",
+    "wanted_unoffered": "- Can anyone help with Elixir? (3 members want to learn it)",
+    "waiting": "- Maria, who offers Python, SQL",
+    "numbers": "In November: 12 pairs started and members reported 31 sessions held.",
     "trial_times": "You are both free at these times in the next two weeks (the first one is in the attached "
     "calendar invitation, 60 minutes):\n- Tue 08 Dec, 20:00-21:00 for Ayşe (Europe/Istanbul) = Tue 08 Dec, "
     "18:00-19:00 for Jörg (Europe/Berlin)\nReply to all to say hello and confirm one of them, or agree on another time.",
