@@ -31,7 +31,7 @@ from lib.storage import db, exports
 APP_NAME = "Peer mentoring"
 # The browser tab's icon, served by the dashboard itself: a ":material/...:" page icon would make the
 # browser fetch it from Google's font CDN, which an offline dashboard cannot reach.
-ICON = Path(__file__).resolve().parent / "icon.png"
+ICON = Path(__file__).resolve().parents[1] / "icon.png"
 # Long lists: tables show the first MAX_ROWS rows (downloads hold them all) and pickers offer the
 # first MAX_CHOICES; a search or filter narrows them. Browsers draw 20,000-row tables slowly.
 MAX_ROWS = 2_000
