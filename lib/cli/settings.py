@@ -24,6 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _show(value) -> str:
+    if isinstance(value, list):  # a list setting reads as it is typed: comma-separated
+        return ", ".join(str(v) for v in value)
     return "" if value is None else str(value)
 
 

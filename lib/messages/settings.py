@@ -52,6 +52,23 @@ def _whole(low: int, high: int, unit: str) -> Callable[[str], int]:
     return parse
 
 
+def _phrases(text: str) -> list[str]:
+    """A short list from comma-separated text: each phrase trimmed, empty ones dropped, repeats kept once."""
+    found = list(dict.fromkeys(" ".join(part.split()) for part in str(text).split(",") if part.strip()))
+    if not found or len(found) > 20 or any(len(p) > 80 for p in found):
+        raise InvalidInput(f"'{text}' is not a list of 1 to 20 short phrases separated by commas.")
+    return found
+
+
+DECLINE_REASONS = [
+    "Not a fit for peer mentoring",
+    "Application incomplete",
+    "Could not verify who they are",
+    "Applied twice",
+    "No answer to our questions",
+]
+
+
 def _link(text: str) -> str:
     value = text.strip()
     if not (value.startswith(("https://", "http://")) and " " not in value and len(value) < 2000):
@@ -105,6 +122,13 @@ KNOWN = {
         Known("checkin_form_url", "checkin_form_url", None, _link, "the check-in form's pre-filled link (see README)"),
         Known("feedback_form_url", "feedback_form_url", None, _link, "the feedback form farewells link to"),
         Known("send_cap", "send_cap_per_hour", 60, _whole(1, 2000, "messages"), "messages sent in any hour at most"),
+        Known(
+            "decline_reasons",
+            "decline_reasons",
+            DECLINE_REASONS,
+            _phrases,
+            "the reasons offered when declining applicants (comma-separated; an extra sentence can be added each time)",
+        ),
     )
 }
 

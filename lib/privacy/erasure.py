@@ -27,6 +27,7 @@ import duckdb
 
 from lib.errors import InvalidInput
 from lib.intake import timezones
+from lib.members import screening
 from lib.members.directory import member_by_email
 from lib.messages import outbox
 from lib.pair_life import lifecycle
@@ -113,6 +114,7 @@ def scrub(con: duckdb.DuckDBPyConnection, erased: Erased) -> None:
         f"UPDATE endings SET feedback = NULL, previous = '{{}}' WHERE applicant_id = ? OR pairing_id IN ({mine})",
         [member, member],
     )
+    screening.forget_member(con, member)  # the last screening change's undo may hold their notes
     _scrub_json(con, erased)
     _scrub_text(con, erased.words)
 
