@@ -16,11 +16,11 @@ from pathlib import Path
 import duckdb
 
 from lib import config, startup
-from lib.cli import data, matching, members, messages, pairs, passwords, settings, skills
+from lib.cli import data, group, matching, members, messages, pairs, passwords, settings, skills
 from lib.cli.common import database_path, fail
 from lib.errors import MentoringError
 
-GROUPS = (members, skills, matching, pairs, messages, settings, data, passwords)
+GROUPS = (members, skills, matching, pairs, messages, group, settings, data, passwords)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,6 +60,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", type=Path, default=None, help=f"database file (default ${config.DB_ENV} or {config.DEFAULT_DB})"
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for group in GROUPS:
-        group.register(sub)
+    for module in GROUPS:
+        module.register(sub)
     return parser

@@ -116,8 +116,10 @@ def draft(
             calendar,
         ],
     ).fetchone()[0]
-    members = sorted({int(p["id"]) for p in to} | {int(i) for i in about})
-    con.executemany("INSERT INTO message_members VALUES (?, ?)", [[message_id, m] for m in members])
+    # a recipient without an id is no member (the Google group's address): only `about` links the digest
+    members = sorted({int(p["id"]) for p in to if p.get("id") is not None} | {int(i) for i in about})
+    if members:
+        con.executemany("INSERT INTO message_members VALUES (?, ?)", [[message_id, m] for m in members])
     return message_id
 
 

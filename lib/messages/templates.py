@@ -68,10 +68,12 @@ VARIABLES: dict[str, dict[str, str]] = {
     },
     "digest": {
         "week_of": "the digest's date, like '7 December 2026'",
-        "new_members": "this week's new members: first name, offers and wants (or a sentence saying none)",
+        "new_members": "a welcome to the members accepted in the last 7 days: first name, offers and wants (or a "
+        "sentence saying nobody new joined)",
         "wanted_unoffered": "skills wanted that nobody offers yet, as questions to the group",
         "waiting": "members waiting for a partner: first name and what they offer",
-        "numbers": "the month's numbers: pairs started, sessions held",
+        "numbers": "the numbers: pairs started in the last 30 days, pairs meeting now (and sessions held, once "
+        "check-in answers say so)",
         **_SIGNED,
     },
 }
@@ -96,10 +98,11 @@ SAMPLE = {
     "answer_how": "Two minutes in this form, already filled in with who you are:\nhttps://docs.google.com/forms/d/e/"
     "EXAMPLE/viewform?usp=pp_url&entry.1=ayse@example.org&entry.2=17",
     "week_of": "7 December 2026",
-    "new_members": "- Ayşe offers Kubernetes, Go and wants to learn Rust\n- Jörg offers Rust and wants to learn Kubernetes",
+    "new_members": "A warm welcome to this week's new members:\n- Ayşe, who offers Go and Kubernetes and wants to learn "
+    "Rust\n- Jörg, who offers Rust and wants to learn Kubernetes",
     "wanted_unoffered": "- Can anyone help with Elixir? (3 members want to learn it)",
-    "waiting": "- Maria, who offers Python, SQL",
-    "numbers": "In November: 12 pairs started and members reported 31 sessions held.",
+    "waiting": "- Maria, who offers Python and SQL",
+    "numbers": "In the last 30 days 12 new pairs started, and 40 pairs are meeting now.",
     "trial_times": "You are both free at these times in the next two weeks (the first one is in the attached "
     "calendar invitation, 60 minutes):\n- Tue 08 Dec, 20:00-21:00 for Ayşe (Europe/Istanbul) = Tue 08 Dec, "
     "18:00-19:00 for Jörg (Europe/Berlin)\nReply to all to say hello and confirm one of them, or agree on another time.",
