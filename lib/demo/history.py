@@ -7,15 +7,15 @@ on a replay clock set to the day it happened, inside the demo loader's one trans
 
 from __future__ import annotations
 
+import dataclasses
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import duckdb
-import pandas as pd
 
 from lib.matching import candidates, rounds, score
-from lib.pair_life import lifecycle
-from lib.pair_life.clock import Clock, replay_at
+from lib.pair_life import replay
+from lib.pair_life.replay import Story
 from lib.storage import db
 
 REASONS = {
@@ -66,17 +66,25 @@ FEEDBACK = {
 
 
 def add_history(con: duckdb.DuckDBPyConnection, rng: random.Random, moderator: str) -> int:
-    """Simulate a year of weekly matching among the demo's accepted members; returns pairings made."""
+    """Simulate a year of weekly matching among the demo's accepted members and store it; returns pairings made.
+
+    The year is decided in Python first (each member's next pair starts after their last one ended) and then
+    stored in a few statements by lib.pair_life.replay, the same rows the lifecycle functions would write."""
+    return replay.write(con, stories(con, rng), is_demo=True, moderator=moderator)
+
+
+def stories(con: duckdb.DuckDBPyConnection, rng: random.Random) -> list[Story]:
+    """The demo's made-up pairings, oldest first (deterministic for a given seed and day)."""
     pool = candidates.eligible_members(con)
     cands = candidates.candidate_pairs(con, pool)
     if cands.empty:
-        return 0
+        return []
     scored = score.score_pairs(cands, pool, score.load_settings(con))
-    described = rounds.describe_pairs(con, scored, pool).set_index(["a", "b"])
+    described = rounds.describe_pairs(con, scored, pool).set_index(["a", "b"]).to_dict("index")
     accepted = _accepted_on(con)
     today = db.now().date()
     busy_until: dict[int, date] = {}
-    made = 0
+    made: list[Story] = []
     edges = list(scored.sample(frac=1, random_state=rng.randint(0, 10**6)).itertuples())
     for week in range(52, 0, -1):
         start = today - timedelta(weeks=week, days=rng.randint(0, 6))
@@ -84,17 +92,17 @@ def add_history(con: duckdb.DuckDBPyConnection, rng: random.Random, moderator: s
             edge = _free_edge(edges, busy_until, accepted, start)
             if edge is None:
                 break
-            ended_on, gone = _simulate(con, edge, described, start, today, rng, moderator)
+            story = _simulate(edge, described, start, today, rng)
+            gone = [edge.a if side == "a" else edge.b for side in story.left]
             for member in (edge.a, edge.b):
-                busy_until[member] = date.max if member in gone or not ended_on else ended_on
-            made += 1
+                busy_until[member] = date.max if member in gone or not story.ended_on else story.ended_on
+            made.append(story)
     # A few pairs that stalled recently, so the home page has something to nudge.
     for days, fate in ((17, "stalled proposal"), (19, "stalled proposal"), (40, "stalled trial")):
         edge = _free_edge(edges, busy_until, accepted, today - timedelta(days=days))
         if edge is not None:
-            _simulate(con, edge, described, today - timedelta(days=days), today, rng, moderator, fate=fate)
+            made.append(_simulate(edge, described, today - timedelta(days=days), today, rng, fate=fate))
             busy_until[edge.a] = busy_until[edge.b] = date.max
-            made += 1
     return made
 
 
@@ -105,16 +113,7 @@ def _free_edge(edges: list, busy_until: dict, accepted: dict, start: date):
     return None
 
 
-def _simulate(
-    con,
-    edge,
-    described: pd.DataFrame,
-    start: date,
-    today: date,
-    rng: random.Random,
-    moderator: str,
-    fate: str | None = None,
-):
+def _simulate(edge, described: dict, start: date, today: date, rng: random.Random, fate: str | None = None) -> Story:
     fate = fate or rng.choices(["no trial", "trial no-go", "active ends", "still going"], [18, 24, 43, 15])[0]
     trial_on = start + timedelta(days=rng.randint(3, 12)) if fate not in ("no trial", "stalled proposal") else None
     active_on = trial_on + timedelta(days=rng.randint(2, 10)) if fate in ("active ends", "still going") else None
@@ -130,50 +129,29 @@ def _simulate(
         fate, ended_on = "still going", None
         active_on = active_on if active_on and active_on < today else None
         trial_on = trial_on if trial_on and trial_on < today else None
-    pairing_id = lifecycle.propose(
-        con,
-        int(edge.a),
-        int(edge.b),
-        described.loc[(edge.a, edge.b)],
-        is_demo=True,
-        moderator=moderator,
-        clock=_on(start),
-    )
-    for when, to in ((trial_on, "trial"), (active_on, "active")):
-        if when:
-            lifecycle.advance(con, pairing_id, to, on=when, moderator=moderator, clock=_on(when))
+    checkins = []
     if active_on:
         for week in range(1, ((ended_on or today) - active_on).days // 7, rng.choice([3, 4, 6])):
-            day = active_on + timedelta(weeks=week)
-            lifecycle.check_in(
-                con, pairing_id, f"met {week} times, going well", on=day, moderator=moderator, clock=_on(day)
-            )
-    return ended_on, _end(con, pairing_id, edge, ended_on, rng, moderator) if ended_on else []
+            checkins.append((active_on + timedelta(weeks=week), f"met {week} times, going well"))
+    story = Story(
+        int(edge.a), int(edge.b), described[(edge.a, edge.b)], start, trial_on, active_on, tuple(checkins), ended_on
+    )
+    return _end(story, rng) if ended_on else story
 
 
-def _end(con, pairing_id: int, edge, ended_on: date, rng: random.Random, moderator: str) -> list[int]:
+def _end(story: Story, rng: random.Random) -> Story:
     reason = rng.choices(list(REASONS), list(REASONS.values()))[0]
     by = rng.choices(["a", "b", "both", "moderator"], [35, 35, 15, 15])[0]
     left = [side for side in ("a", "b") if by in (side, "both") and rng.random() < 0.3 and reason != "goals met"]
     feedback = rng.choice(FEEDBACK[reason]) if rng.random() < 0.8 else None
-    lifecycle.end_pairing(
-        con,
-        pairing_id,
-        by=by,
+    return dataclasses.replace(
+        story,
+        ended_by=by,
         reason=reason,
         feedback=feedback,
         feedback_source=rng.choice(["member", "moderator"]),
-        on=ended_on,
-        left_service=left,
-        moderator=moderator,
-        clock=_on(ended_on),
+        left=tuple(left),
     )
-    return [int(edge.a if side == "a" else edge.b) for side in left]
-
-
-def _on(day: date) -> Clock:
-    # Every made-up change is recorded at ten in the morning of its day.
-    return replay_at(datetime.combine(day, time(10)))
 
 
 def _accepted_on(con: duckdb.DuckDBPyConnection) -> dict[int, date]:

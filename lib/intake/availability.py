@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WHOLE_DAY = (8 * 60, 22 * 60)
@@ -143,7 +144,7 @@ def read_availability(answers: Sequence[tuple[str, str]]) -> list[dict] | None:
             times_only += [s for _, times in clauses for s in times]
             continue
         if row is not None and not clauses and _YES.match(_fold(text).strip(" .!")):
-            clauses = [((), ())]
+            clauses = (((), ()),)
         for days, times in clauses:
             _add(found, days or (row[0] if row else ()), times or (row[1] if row else ()))
     if days_only or times_only:
@@ -237,6 +238,9 @@ def _fold(text: str) -> str:
     return re.sub(r"[–—−]", "-", text).replace("’", "'")
 
 
+# A form's few column titles and its few distinct answers repeat on every row: each is read once (the demo's
+# 224 distinct rows took 1.3 s of its load reading the same 7 titles and 10 answers again).
+@lru_cache(maxsize=4096)
 def _row_of(title: str) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]] | None:
     """The day(s) and hours a column stands for: its grid row "[Monday]", or a title that is only a day/part."""
     bracket = re.search(r"\[([^\[\]]+)\]\s*$", title or "")
@@ -258,7 +262,8 @@ def _row_label(title: str) -> str:
     return (bracket.group(1) if bracket else title or "Answer").strip()
 
 
-def _clauses(text: str) -> list[tuple[tuple[str, ...], tuple[tuple[int, int], ...]]]:
+@lru_cache(maxsize=4096)
+def _clauses(text: str) -> tuple[tuple[tuple[str, ...], tuple[tuple[int, int], ...]], ...]:
     """(days, hours) read from each part of an answer; days named alone take the hours of the part after."""
     parts: list[tuple[tuple[str, ...], tuple[tuple[int, int], ...]]] = []
     for segment in _SEGMENTS.split(_ZONE.sub(" ", _fold(text))):
@@ -275,7 +280,7 @@ def _clauses(text: str) -> list[tuple[tuple[str, ...], tuple[tuple[int, int], ..
         elif carry:
             times = carry
         result.append((days, times))
-    return result[::-1]
+    return tuple(result[::-1])
 
 
 def _clause(text: str) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:

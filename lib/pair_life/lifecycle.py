@@ -297,10 +297,16 @@ def withdraw(
 def undo_last_ending(con: duckdb.DuckDBPyConnection, *, moderator: str = "local") -> dict:
     """Undo the most recent ending or withdrawal not yet undone, restoring exactly what it changed."""
     row = con.execute(
-        "SELECT id, pairing_id, CAST(previous AS VARCHAR) FROM endings WHERE undone_at IS NULL ORDER BY id DESC LIMIT 1"
+        f"SELECT id, pairing_id, CAST(previous AS VARCHAR), {_RECORDED} AS own FROM endings e "
+        "WHERE undone_at IS NULL ORDER BY id DESC LIMIT 1"
     ).fetchone()
     if row is None:
         raise InvalidInput("There is no recorded ending to undo.")
+    if not row[3]:
+        raise InvalidInput(
+            "There is no recorded ending to undo: the last one is part of the demo's made-up history, or its "
+            "details were erased together with a member."
+        )
     ending_id, pairing_id, previous = row[0], row[1], json.loads(row[2])
     if not previous:
         raise InvalidInput("The last ending's details were erased together with a member; it cannot be undone.")
@@ -320,15 +326,24 @@ def undo_last_ending(con: duckdb.DuckDBPyConnection, *, moderator: str = "local"
 
 
 def last_ending(con: duckdb.DuckDBPyConnection) -> dict | None:
-    """The ending the Undo button would undo, described for the page."""
+    """The ending the Undo button would undo, described for the page; None when the latest ending is not one a
+    moderator recorded (the demo's made-up history writes no audit row, so it offers no undo)."""
     row = con.execute(
-        "SELECT e.id, e.kind, e.pairing_id, e.reason, e.ended_on, coalesce(a.name, pa.name || ' & ' || pb.name) "
-        "FROM endings e LEFT JOIN applicants a ON a.id = e.applicant_id LEFT JOIN pairings p ON p.id = e.pairing_id "
+        "SELECT e.id, e.kind, e.pairing_id, e.reason, e.ended_on, coalesce(a.name, pa.name || ' & ' || pb.name), "
+        f"{_RECORDED} FROM endings e LEFT JOIN applicants a ON a.id = e.applicant_id "
+        "LEFT JOIN pairings p ON p.id = e.pairing_id "
         "LEFT JOIN applicants pa ON pa.id = p.a_id LEFT JOIN applicants pb ON pb.id = p.b_id "
         "WHERE e.undone_at IS NULL ORDER BY e.id DESC LIMIT 1"
     ).fetchone()
     keys = ("id", "kind", "pairing_id", "reason", "ended_on", "who")
-    return dict(zip(keys, row)) if row else None
+    return dict(zip(keys, row)) if row and row[-1] else None
+
+
+# Whether ending `e` was recorded by a moderator: its audit row names it (made-up history writes none).
+_RECORDED = (
+    "EXISTS (SELECT 1 FROM audit_log l WHERE l.action = 'record_ending' "
+    "AND TRY_CAST(json_extract_string(l.details, '$.ending_id') AS BIGINT) = e.id)"
+)
 
 
 def _snapshot(con: duckdb.DuckDBPyConnection, pair: dict | None, applicant_ids: list[int]) -> dict:
