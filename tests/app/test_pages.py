@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 from lib import demo, ui
 from lib.intake import importer
 from lib.members import applicants
+from tests.app.queue import edit_queue, tick
 from tests.conftest import FIXTURES, ROOT
 
 PAGES = [*sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))]
@@ -125,35 +126,65 @@ def test_import_page_refuses_a_file_without_emails(con):
     assert not [b for b in at.button if b.key == "import.go"]
 
 
-def test_applicants_page_moves_an_applicant_to_accepted(con):
-    from lib.intake import importer
-
+def test_applicants_page_accepts_the_ticked_applicant(con):
     importer.import_applications(con, GOOGLE, filename="form.csv")
     at = open_app("pages/2_Applicants.py")
     assert len(frame_with(at, "days_waiting")) == 3
-    at.multiselect(key="applicants.selected").set_value(["felix@example.org"]).run()
-    at.selectbox(key="applicants.to").set_value("accepted")
-    at.button(key="applicants.move").click().run()
+    tick(at, con, ["felix@example.org"])
+    at.button(key="applicants.accept").click().run()
     assert not at.exception
     assert applicants.get_applicant(con, "felix@example.org")["status"] == "accepted"
     assert applicants.get_applicant(con, "zoe@example.com")["status"] == "applied"
+    assert "Last change: accepted 1 applicant" in texts(at)
+    assert len(frame_with(at, "days_waiting")) == 2  # the queue shows who still needs a decision
 
 
-def test_applicants_page_decline_without_reason_is_refused(con):
-    from lib.intake import importer
-
+def test_decline_needs_a_reason_from_the_list_and_the_boxes_empty_after_use(con):
     importer.import_applications(con, GOOGLE, filename="form.csv")
     at = open_app("pages/2_Applicants.py")
-    at.multiselect(key="applicants.selected").set_value(["zoe@example.com"]).run()
-    at.selectbox(key="applicants.to").set_value("declined")
-    at.button(key="applicants.move").click().run()
+    tick(at, con, ["zoe@example.com"])
+    assert at.button(key="applicants.decline").disabled  # no reason chosen yet
+    at.selectbox(key="applicants.decline_reason").set_value("Applied twice")
+    at.text_input(key="applicants.decline_sentence").input("second form in May")
+    at.button(key="applicants.decline").click().run()
+    assert applicants.get_applicant(con, "zoe@example.com")["decline_reason"] == "Applied twice: second form in May"
+    assert at.selectbox(key="applicants.decline_reason").value is None
+    assert at.text_input(key="applicants.decline_sentence").value == ""
+
+
+def test_declining_in_the_table_without_a_reason_is_refused(con):
+    importer.import_applications(con, GOOGLE, filename="form.csv")
+    at = open_app("pages/2_Applicants.py")
+    edit_queue(at, con, {"zoe@example.com": {"status": "declined"}})
+    at.button(key="applicants.save").click().run()
     assert "needs a reason" in texts(at)
     assert applicants.get_applicant(con, "zoe@example.com")["status"] == "applied"
 
 
-def test_applicants_page_filters_by_stage_and_search(con):
-    from lib.intake import importer
+def test_notes_written_in_the_table_are_saved_and_undone(con):
+    importer.import_applications(con, GOOGLE, filename="form.csv")
+    at = open_app("pages/2_Applicants.py")
+    edit_queue(at, con, {"zoe@example.com": {"notes": "Strong Go background"}})
+    at.button(key="applicants.save").click().run()
+    assert applicants.get_applicant(con, "zoe@example.com")["notes"] == "Strong Go background"
+    at.button(key="applicants.undo").click().run()
+    assert applicants.get_applicant(con, "zoe@example.com")["notes"] is None
+    assert not [b for b in at.button if b.key == "applicants.undo"]
 
+
+def test_tick_all_acts_on_every_row_the_filters_show(con):
+    importer.import_applications(con, GOOGLE, filename="form.csv")
+    at = open_app("pages/2_Applicants.py")
+    at.text_input(key="applicants.search").input("kafka").run()
+    at.checkbox(key="applicants.all").check().run()
+    at.selectbox(key="applicants.to").set_value("screened")
+    at.button(key="applicants.move").click().run()
+    screened = set(applicants.list_applicants(con, status="screened")["email"])
+    assert screened == {"felix@example.org", "amara.okafor@example.com"}
+    assert applicants.get_applicant(con, "zoe@example.com")["status"] == "applied"
+
+
+def test_applicants_page_filters_by_stage_and_search(con):
     importer.import_applications(con, GOOGLE, filename="form.csv")
     applicants.set_status(con, ["zoe@example.com"], "screened")
     at = open_app("pages/2_Applicants.py")
@@ -176,7 +207,7 @@ def test_member_text_is_never_rendered_as_markdown_or_html(con):
     name = "**Bold** <img src=x onerror=alert(1)> :material/home:"
     importer.import_applications(con, f'Email,Name\r\nx@x.org,"{name}"\r\n'.encode(), filename="<b>f</b>.csv")
     at = open_app("pages/2_Applicants.py")
-    at.multiselect(key="applicants.selected").set_value(["x@x.org"]).run()
+    tick(at, con, ["x@x.org"])
     shown = [h.value for h in at.subheader]
     assert r"\*\*Bold\*\* \<img src=x onerror=alert\(1\)\> \:material/home\:" in shown
     home = open_app()
@@ -188,9 +219,9 @@ def test_long_lists_are_cut_with_a_sentence_and_searchable(con, monkeypatch):
     monkeypatch.setattr(ui, "MAX_ROWS", 5)
     monkeypatch.setattr(ui, "MAX_CHOICES", 3)
     at = open_app("pages/2_Applicants.py")
+    at.selectbox(key="applicants.stage").set_value("all").run()
     assert len(frame_with(at, "email")) == 5
     assert any("The first 5 of 320 applicants are shown" in c.value for c in at.caption)
-    assert len(at.multiselect(key="applicants.selected").options) == 3
     at = open_app("pages/6_Pairs.py")
     total = con.execute("SELECT count(*) FROM pairings").fetchone()[0]
     assert len(frame_with(at, "a_name")) == 5
