@@ -7,7 +7,8 @@ What an erasure does, in one transaction:
 - name, email, links, answers, notes and the member's own skill words are removed from their row, and
   their name and email are replaced by "(erased)" in every free text of every table (notes, pause and
   never-pair reasons, events, check-ins, endings, skill words); every message in the outbox that
-  concerns them (sent or not) is deleted; audit entries that mention them keep
+  concerns them (sent or not, a group digest naming them too) is deleted, their row of the Google group's
+  member list is deleted; audit entries that mention them keep
   the event and lose the details; rejected import rows that hold them are deleted.
 Kept: the anonymous facts analytics need (dates, stage, years of experience, the zone, canonical skills).
 
@@ -115,6 +116,8 @@ def scrub(con: duckdb.DuckDBPyConnection, erased: Erased) -> None:
         [member, member],
     )
     screening.forget_member(con, member)  # the last screening change's undo may hold their notes
+    if "group_roster" in db.table_names(con):  # the Google group's member list; snapshots before schema 9 lack it
+        con.execute("DELETE FROM group_roster WHERE list_contains(?, email)", [[w.lower() for w in erased.words]])
     _scrub_json(con, erased)
     _scrub_text(con, erased.words)
 

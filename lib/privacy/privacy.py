@@ -65,6 +65,9 @@ def export_member(con: duckdb.DuckDBPyConnection, email: str) -> dict:
             "WHERE m.id IN (SELECT message_id FROM message_members WHERE applicant_id = ?) ORDER BY m.id",
             [applicant_id],
         ),
+        "google_group": _records(
+            con, "SELECT email, nickname, role, joined_on FROM group_roster WHERE email = ?", [person["email"].lower()]
+        ),
     }
 
 
