@@ -16,11 +16,11 @@ from pathlib import Path
 import duckdb
 
 from lib import config, startup
-from lib.cli import data, group, matching, members, messages, pairs, passwords, settings, skills
+from lib.cli import checkins, data, group, matching, members, messages, pairs, passwords, settings, skills
 from lib.cli.common import database_path, fail
 from lib.errors import MentoringError
 
-GROUPS = (members, skills, matching, pairs, messages, group, settings, data, passwords)
+GROUPS = (members, skills, matching, pairs, checkins, messages, group, settings, data, passwords)
 
 
 def main(argv: list[str] | None = None) -> int:

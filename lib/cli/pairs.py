@@ -7,6 +7,7 @@ import json
 
 from lib.cli.common import MODERATOR, command, date_arg, iso_day, optional
 from lib.insight import analytics
+from lib.insight.checkins import report as checkin_numbers
 from lib.pair_life import attention, lifecycle, pace, pairs
 
 # --left-service names who left the service with the ending: member a, member b or both.
@@ -49,8 +50,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--as-of", type=date_arg, help="YYYY-MM-DD (default today)")
     p.add_argument("--json", action="store_true")
 
-    p = command(sub, "report", _report, about="reports: dropouts")
-    p.add_argument("what", choices=["dropouts"])
+    p = command(sub, "report", _report, about="reports: dropouts, checkins")
+    p.add_argument("what", choices=["dropouts", "checkins"], help="dropouts, or checkins (answers per month)")
     p.add_argument("--from", dest="start", type=date_arg, help="YYYY-MM-DD")
     p.add_argument("--to", dest="end", type=date_arg, help="YYYY-MM-DD")
     p.add_argument("--json", action="store_true")
@@ -131,6 +132,8 @@ def _withdraw(con, args) -> int:
 
 
 def _report(con, args) -> int:
+    if args.what == "checkins":
+        return checkin_report(con, args)
     report = analytics.dropout_report(con, start=args.start, end=args.end)
     if args.json:
         print(json.dumps(report))
@@ -139,4 +142,19 @@ def _report(con, args) -> int:
     print(f"{report['pairs']} pairs, {report['ended']} ended, {report['active']} active; {median}.")
     for r in report["reasons"]:
         print(f"  {r['reason']:<32} {r['count']:>5}  {r['share']:.0%}")
+    return 0
+
+
+def checkin_report(con, args) -> int:
+    """`report checkins`: per month sent, answered, met and mean rating, then drop-outs after each kind of answer."""
+    report = checkin_numbers(con)
+    if args.json:
+        print(json.dumps(report))
+        return 0
+    for r in report["periods"]:
+        rating = "-" if r["rating"] is None else f"{r['rating']:.1f}"
+        print(f"{r['period']}  sent {r['sent']:>4}  answered {r['answered']:>4}  met {r['met']:>4}  rating {rating}")
+    for r in report["dropouts"]:
+        share = "-" if r["share"] is None else f"{r['share']:.0%}"
+        print(f"after {r['answer']:<8} {r['checkins']:>5} check-ins, {share} ended within 8 weeks")
     return 0

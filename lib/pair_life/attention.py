@@ -9,6 +9,7 @@ import pandas as pd
 
 from lib.errors import InvalidInput
 from lib.intake import names
+from lib.pair_life import checkin_attention
 from lib.storage import db
 
 DEFAULT_THRESHOLDS = {
@@ -23,6 +24,7 @@ TITLES = {
     "no_outcome": "Trial with no outcome after {no_outcome_days} days",
     "no_checkin": "Active, but no check-in for {no_checkin_days} days",
     "snooze_over": "Snooze over: pairs back from a break",
+    **checkin_attention.TITLES,
     "left_behind": "Partners left behind by a drop-out",
     "waiting": "Waiting for a partner more than {waiting_days} days",
     "unscreened": "Applications not screened after {unscreened_days} days",
@@ -36,6 +38,7 @@ _NUDGES = {
     "Anything I can help with, or anything to change?",
     "snooze_over": "Hi {a_first} and {b_first}, welcome back from your break! Shall we pick up the sessions "
     "again, every week or every two weeks? If the time is not right yet, tell me and we pause a bit longer.",
+    **checkin_attention.NUDGES,
 }
 
 
@@ -65,6 +68,7 @@ def needs_attention(con: duckdb.DuckDBPyConnection, *, as_of: date | None = None
         "no_outcome": _stalled(con, "trial", "trial_on", today - timedelta(days=limits["no_outcome_days"]), today),
         "no_checkin": _stalled(con, "active", "last_touch", today - timedelta(days=limits["no_checkin_days"]), today),
         "snooze_over": _snooze_over(con, today),
+        **checkin_attention.lists(con, today),
         "left_behind": _waiting(con, "a.requeued_at IS NOT NULL", None, now),
         "waiting": _waiting(con, "a.requeued_at IS NULL AND waited > $days", limits["waiting_days"], now),
         "unscreened": con.execute(
@@ -87,6 +91,8 @@ def items(con: duckdb.DuckDBPyConnection, *, as_of: date | None = None) -> list[
 
 
 def _item(kind: str, title: str, row: dict) -> dict:
+    if kind in checkin_attention.TITLES:
+        return _checkin_item(kind, title, row)
     if kind in _PAIR_KINDS:
         since = row["snoozed_until"] if kind == "snooze_over" else row[_PAIR_KINDS[kind]]
         who = f"{names.first_name(row['a_name'])} and {names.first_name(row['b_name'])} (pair {row['id']})"
@@ -98,6 +104,15 @@ def _item(kind: str, title: str, row: dict) -> dict:
         "since": _day(since),
         "reason": f"{title}: {row['name']} ({row['days']} days).",
     }
+
+
+def _checkin_item(kind: str, title: str, row: dict) -> dict:
+    if kind == "checkin_unanswered":
+        who = f"{row['name']} ({row['email']}, pair {row['pair_id']})"
+        return {"kind": kind, "email": row["email"], "since": _day(row["since"]), "reason": f"{title}: {who}."}
+    who = f"{names.first_name(row['a_name'])} and {names.first_name(row['b_name'])} (pair {row['id']})"
+    reason = f"{title}: {who}: {row['why']}, since {_day(row['since'])}."
+    return {"kind": kind, "pair_id": int(row["id"]), "since": _day(row["since"]), "reason": reason}
 
 
 _PAIR_KINDS = {"no_trial": "started_on", "no_outcome": "trial_on", "no_checkin": "last_touch", "snooze_over": None}
@@ -119,8 +134,10 @@ def _stalled(con: duckdb.DuckDBPyConnection, state: str, since: str, cutoff, tod
         SELECT * FROM (
             SELECT p.id, a.name AS a_name, b.name AS b_name, a.email AS a, b.email AS b, p.state,
                    p.started_on, p.trial_on,
-                   coalesce((SELECT max(checked_on) FROM pairing_checkins c WHERE c.pairing_id = p.id), p.active_on,
-                            p.started_on) AS last_touch
+                   coalesce(greatest((SELECT max(checked_on) FROM pairing_checkins c WHERE c.pairing_id = p.id),
+                                     (SELECT CAST(max(answered_at) AS DATE) FROM checkin_answers x
+                                      WHERE x.pairing_id = p.id)),
+                            p.active_on, p.started_on) AS last_touch
             FROM pairings p JOIN applicants a ON a.id = p.a_id JOIN applicants b ON b.id = p.b_id
             WHERE p.state = $state AND p.snoozed_until IS NULL
         ) WHERE {since} < $cutoff
