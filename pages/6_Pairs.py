@@ -7,6 +7,7 @@ import streamlit as st
 from lib import ui
 from lib.insight.search import rows_containing
 from lib.pair_life import lifecycle, pairs
+from lib.ui import pairs_bulk
 
 page = ui.page_setup("Pairs", ":material/diversity_3:")
 st.title("Pairs")
@@ -52,12 +53,7 @@ def ending_dialog(pair) -> None:
     came = {"member": "from the member directly", "moderator": "through me"}
     source = st.radio("The feedback came", list(came), horizontal=True, key="end.source", format_func=came.get)
     when = st.date_input("Date", date.today(), key="end.date")
-    left = st.multiselect(
-        "Who left the service altogether? (the others go back into the pool with priority)",
-        ["a", "b"],
-        format_func=sides.get,
-        key="end.left",
-    )
+    left = pairs_bulk.who_left(sides)
     ending = dict(by=by, reason=reason, secondary=secondary, feedback=feedback, feedback_source=source, on=when)
     if st.button("Record the ending", type="primary", key="end.save"):
         act(
@@ -154,6 +150,7 @@ def reasons_form() -> None:
 
 
 undo_bar()
+pairs_bulk.trials_panel(page)
 pairings_table()
 with st.expander("A member leaves without being in a pair"):
     withdraw_form()

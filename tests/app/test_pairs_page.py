@@ -39,7 +39,7 @@ def test_dialog_records_an_ending_and_the_partner_is_suggested_again(con, pair):
     at.radio(key="end.by").set_value("a")
     at.selectbox(key="end.reason").set_value("time commitment")
     at.text_area(key="end.feedback").input("Too busy with a new job")
-    at.multiselect(key="end.left").set_value(["a"])
+    at.checkbox(key="end.left.a").check()
     at.button(key="end.save").click().run()
     assert not at.exception
     row = pairs.list_pairings(con).iloc[0]
@@ -47,6 +47,7 @@ def test_dialog_records_an_ending_and_the_partner_is_suggested_again(con, pair):
     table = next(d.value for d in at.dataframe if "weeks" in d.value.columns)
     assert table.iloc[0]["state"] == "ended"
     assert list(rounds.suggest_partners(con, "b@x.org")["b_email"]) == ["c@x.org"]
+    assert con.execute("SELECT status FROM applicants WHERE email = 'a@x.org'").fetchone()[0] == "withdrawn"
 
 
 def test_undo_from_the_page(con, pair):
