@@ -107,8 +107,15 @@ def stories(con: duckdb.DuckDBPyConnection, rng: random.Random) -> list[Story]:
 
 
 def _free_edge(edges: list, busy_until: dict, accepted: dict, start: date):
+    never, early = date.min, date.max
     for index, edge in enumerate(edges):
-        if all(busy_until.get(m, date.min) < start and accepted.get(m, date.max) <= start for m in (edge.a, edge.b)):
+        a, b = edge.a, edge.b
+        if (
+            busy_until.get(a, never) < start
+            and busy_until.get(b, never) < start
+            and accepted.get(a, early) <= start
+            and accepted.get(b, early) <= start
+        ):
             return edges.pop(index)
     return None
 

@@ -140,6 +140,9 @@ def _zone_or_reason(text: str) -> tuple[str | None, str | None]:
     clean = unicodedata.normalize("NFKC", text).translate(_PUNCTUATION)
     if not re.search(r"\w", clean):
         return None, f"'{text}' names no place, zone or offset."
+    exact = _exact_iana(text)
+    if exact:
+        return exact, None
     direct = _whole_answer_zone(_fold(clean))
     if direct:
         return direct, None
@@ -168,6 +171,24 @@ def _alternatives(text: str, parts: list[str]) -> tuple[str | None, str | None]:
 
 def _offset_pattern(zone: str) -> tuple[float, float]:
     return tuple(ZoneInfo(zone).utcoffset(day).total_seconds() / 3600 for day in pattern_days())
+
+
+def _exact_iana(clean: str) -> str | None:
+    """An answer written exactly as a canonical IANA name ("Europe/Berlin"), read without the name indexes: they
+    take a second or more to build, and most forms offer these names in a drop-down."""
+    if clean in ("UTC", "GMT", "Etc/UTC", "Etc/GMT"):
+        return "UTC"
+    if "/" not in clean or clean.startswith(("Etc/", "posix/", "right/")):
+        return None
+    zones, aliases = _canonical_names()
+    return clean if clean in zones and clean not in aliases else None
+
+
+@lru_cache(maxsize=1)
+def _canonical_names() -> tuple[frozenset[str], frozenset[str]]:
+    from babel.core import get_global
+
+    return frozenset(available_timezones()), frozenset(get_global("zone_aliases"))
 
 
 def _whole_answer_zone(folded: str) -> str | None:
