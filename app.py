@@ -8,6 +8,7 @@ from lib import demo, ui
 from lib.members import applicants
 from lib.messages import outbox
 from lib.pair_life import attention, lifecycle, pace
+from lib.ui import group as ui_group
 
 page = ui.page_setup("Home", ":material/home:")
 summary = page.read(applicants.home_summary)
@@ -64,6 +65,7 @@ if mail["drafts"] or mail["failed"]:
     text.markdown(f":material/outbox: {' and '.join(waiting)}.")
     right = link.container(horizontal=True, horizontal_alignment="right")
     right.page_link("pages/10_Outbox.py", label="Open the Outbox", icon=":material/arrow_forward:")
+ui_group.home_line(page)
 limits = page.read(attention.thresholds)
 for kind, frame in page.read(attention.needs_attention).items():
     title = attention.TITLES[kind].format(**limits)

@@ -94,6 +94,18 @@ def draft_digest(con: duckdb.DuckDBPyConnection, *, moderator: str = "local") ->
     return made
 
 
+def due(con: duckdb.DuckDBPyConnection, *, now: datetime | None = None) -> bool:
+    """Whether this week's digest is due: today is the digest weekday (setting) and none was drafted in 6 days."""
+    now = now or db.now()
+    if now.strftime("%A") != settings.get(con, "digest_weekday"):
+        return False
+    recent = con.execute(
+        "SELECT count(*) FROM messages WHERE kind = 'digest' AND status <> 'discarded' AND created_at > ?",
+        [now - timedelta(days=6)],
+    ).fetchone()[0]
+    return recent == 0
+
+
 def new_members(con: duckdb.DuckDBPyConnection, now: datetime) -> pd.DataFrame:
     """Members accepted in the NEW_DAYS before `now` (latest acceptance), with first name and skills."""
     return _with_skills(

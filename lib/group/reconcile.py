@@ -75,6 +75,11 @@ def diff(con: duckdb.DuckDBPyConnection) -> Diff:
     )
 
 
+def current(con: duckdb.DuckDBPyConnection) -> Diff | None:
+    """The diff, or None before the first roster import (for the page)."""
+    return diff(con) if roster.latest_import(con) is not None else None
+
+
 def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int] | None:
     """How many to add, to remove and unknown (None before the first roster import): for the home page."""
     if roster.latest_import(con) is None:

@@ -47,6 +47,7 @@ NAV = [
     ("pages/6_Pairs.py", "Pairs", ":material/diversity_3:"),
     ("pages/10_Outbox.py", "Outbox", ":material/outbox:"),
     ("pages/11_Templates.py", "Message templates", ":material/edit_note:"),
+    ("pages/12_Group.py", "Google group", ":material/forum:"),
     ("pages/8_Analytics.py", "Analytics", ":material/monitoring:"),
     ("pages/7_Audit.py", "Audit log", ":material/history:"),
     ("pages/9_Data.py", "Backups & privacy", ":material/shield:"),
