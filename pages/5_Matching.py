@@ -8,6 +8,7 @@ import streamlit as st
 from lib import ui
 from lib.matching import candidates, rounds, score
 from lib.pair_life import pairs
+from lib.ui import round_confirm
 
 page = ui.page_setup("Matching", ":material/handshake:")
 SCORE = st.column_config.NumberColumn("Score", format="%.0f")
@@ -20,11 +21,7 @@ st.caption(
 
 def confirm(chosen: list[tuple[str, str]]) -> None:
     """Confirm pairs in one go (all or none) and keep their ids to show the introduction emails."""
-    page.apply(
-        lambda cur: st.session_state.update(
-            {"match.confirmed": [m["id"] for m in pairs.confirm_pairs(cur, chosen, moderator=page.moderator)]}
-        )
-    )
+    round_confirm.confirm(page, chosen)
 
 
 def settings_form(settings: score.Settings) -> None:
@@ -59,32 +56,16 @@ def round_tab(settings: score.Settings) -> None:
     if found.pairs.empty:
         st.info(found.advice())
     else:
-        round_pairs(found)
-    if not found.unmatched.empty:
-        st.subheader("Left out this round, and why")
-        st.dataframe(
-            found.unmatched,
-            hide_index=True,
-            column_config={"email": "Email", "name": "Name", "reason": "Why", "cause": None},
-        )
+        round_confirm.round_pairs(page, found)
+        single_pair(found)
+    round_confirm.unpaired_table(found)
 
 
-def round_pairs(found: rounds.Round) -> None:
-    """The round's pairs with their reasons; confirm all but the ones left out, or just one."""
-    st.dataframe(
-        found.pairs.assign(reasons=found.pairs["reasons"].map("; ".join)),
-        hide_index=True,
-        column_order=["a_name", "b_name", "score", "a_teaches_b", "b_teaches_a", "reasons"],
-        column_config={"a_name": "Member A", "b_name": "Member B", "score": SCORE, "reasons": "Why"}
-        | {"a_teaches_b": "A teaches B", "b_teaches_a": "B teaches A"},
-    )
+def single_pair(found: rounds.Round) -> None:
+    """Confirm just one pair of the round, with all of its reasons."""
     options = rounds.pair_choices(found.pairs)
     digest = hashlib.sha1("".join(options).encode()).hexdigest()[:8]  # a new round starts with fresh pickers
     pick = {"options": list(options), "format_func": options.get}
-    dropped = st.multiselect("Leave these pairs out", **pick, key=f"match.drop.{digest}", placeholder="Keep every pair")
-    chosen = [c for c in options if c not in dropped]
-    if st.button(f"Confirm {len(chosen)} pairs", key="match.confirm_round", type="primary", disabled=not chosen):
-        confirm(rounds.chosen_pairs(chosen))
     left, right = st.columns([2, 1], vertical_alignment="bottom")
     hints = {"placeholder": "Choose a pair", "help": "Choosing a pair also shows all of its reasons below."}
     single = left.selectbox("Or confirm just one pair", **pick, **hints, index=None, key=f"match.single.{digest}")
@@ -148,7 +129,7 @@ def introduce_confirmed() -> None:
     """The introductions drafted for the pairs just confirmed: who gets which, and Send right here."""
     confirmed = st.session_state.get("match.confirmed", [])
     if confirmed:
-        said = f"Confirmed {ui.plural(len(confirmed), 'pair')}; their introductions are drafted in the Outbox."
+        said = round_confirm.summary(confirmed)
         ui.send_panel(page, ui.introductions(page, confirmed), said, noun="introduction", key="match.send")
 
 

@@ -1,5 +1,7 @@
 """Matching page under AppTest: reasons shown, confirming takes both members out, the email is right."""
 
+import hashlib
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -68,7 +70,16 @@ def test_round_summary_says_nobody_is_left_out_when_everyone_is_paired(con):
 def test_confirming_the_round_takes_both_out_and_drafts_the_introduction(community):
     at = _open()
     at.button(key="match.confirm_round").click().run()
+    assert community.execute("SELECT count(*) FROM pairings").fetchone()[0] == 0  # it asks first
+    said = "\n".join(m.value for m in at.markdown)
+    assert "**1 pair** are made" in said and "**1 introduction** are drafted" in said
+    assert "**1 member** of this round stay unpaired" in said and "1. Amara Okafor + Felix Braun" in said
+    at.button(key="match.confirm_go").click().run()
     assert not at.exception
+    summary = next(s.value for s in at.success if "drafted in the Outbox" in s.value)
+    assert summary.endswith("1 accepted member is not paired: 1 wanted only skills no other eligible member offers."), (
+        summary
+    )
     assert {"a@x.org", "f@x.org"}.isdisjoint(set(candidates.eligible_members(community)["email"]))
     assert any("their introductions are drafted in the Outbox" in s.value for s in at.success)
     drafted = outbox.listing(community, status="draft")
@@ -78,11 +89,26 @@ def test_confirming_the_round_takes_both_out_and_drafts_the_introduction(communi
     assert "Amara can help Felix with: Kafka, Spark" in email and "Felix can help Amara with: Elixir" in email
 
 
-def test_dropping_every_pair_confirms_nothing(community):
+def _untick(at, *rows: int) -> None:
+    digest = hashlib.sha1(b"a@x.org|f@x.org").hexdigest()[:8]
+    edits = {row: {"confirm": False} for row in rows}
+    at.session_state[f"match.round.{digest}"] = {"edited_rows": edits, "added_rows": [], "deleted_rows": []}
+    at.run()
+
+
+def test_unticking_every_pair_confirms_nothing(community):
     at = _open()
-    dropped = next(m for m in at.multiselect if m.key.startswith("match.drop."))
-    dropped.set_value(["a@x.org|f@x.org"]).run()
+    assert at.button(key="match.confirm_round").label == "Confirm 1 pair"
+    _untick(at, 0)
     assert at.button(key="match.confirm_round").disabled
+    assert community.execute("SELECT count(*) FROM pairings").fetchone()[0] == 0
+
+
+def test_cancelling_the_dialog_confirms_nothing(community):
+    at = _open()
+    at.button(key="match.confirm_round").click().run()
+    at.button(key="match.confirm_cancel").click().run()
+    assert not [b for b in at.button if b.key == "match.confirm_go"]
     assert community.execute("SELECT count(*) FROM pairings").fetchone()[0] == 0
 
 
@@ -142,6 +168,7 @@ def test_member_search_narrows_a_long_list(community, monkeypatch):
 def _confirmed_introduction(at, con) -> str:
     at.switch_page("pages/5_Matching.py").run()
     at.button(key="match.confirm_round").click().run()
+    at.button(key="match.confirm_go").click().run()
     assert not at.exception
     drafted = outbox.listing(con, status="draft")
     return drafted[drafted["kind"] == "introduction"].iloc[0]["body"]

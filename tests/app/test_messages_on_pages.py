@@ -57,6 +57,7 @@ def test_matching_sends_the_introductions_it_just_drafted(members, monkeypatch):
         monkeypatch.setenv("MENTORING_MAIL_FROM", "Moderator <mod@example.org>")
         at = _open("pages/5_Matching.py")
         at.button(key="match.confirm_round").click().run()
+        at.button(key="match.confirm_go").click().run()
         drafted = next(d.value for d in at.dataframe if "status" in d.value.columns)
         assert [(list(r.to), r.status) for r in drafted.itertuples()] == [(["a@x.org", "b@x.org"], "draft")]
         send = at.button(key="match.send")

@@ -1,0 +1,106 @@
+"""The Matching page's round: a table of suggested pairs to untick, "Confirm N pairs" that first says what it
+will do (a dialog), and after confirming a summary of who stayed unpaired and why above the send panel.
+
+Decided where the issue is silent: every suggested pair starts ticked; the dialog lists the pairs kept, the
+introductions it will draft and the members it leaves unpaired; Cancel or Escape changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from lib.matching import round_summary, rounds
+from lib.pair_life import pairs
+from lib.ui import Page, plural, safe
+
+CONFIRMING = "match.confirming"  # the pair keys ('a_email|b_email') the open dialog would confirm
+CONFIRMED, SUMMARY = "match.confirmed", "match.summary"
+PAIR_COLUMNS = {
+    "confirm": st.column_config.CheckboxColumn("Pair them", help="Untick a pair to leave it out", width=80),
+    "a_name": st.column_config.TextColumn("Member A"),
+    "b_name": st.column_config.TextColumn("Member B"),
+    "score": st.column_config.NumberColumn("Score", format="%.0f", width=60),
+    "a_teaches_b": st.column_config.ListColumn("A teaches B"),
+    "b_teaches_a": st.column_config.ListColumn("B teaches A"),
+    "reasons": st.column_config.TextColumn("Why", width="large"),
+}
+
+
+def round_pairs(page: Page, found: rounds.Round) -> None:
+    """The round's pairs, each ticked; a button that asks before confirming the ticked ones."""
+    keys = found.pairs["a_email"] + "|" + found.pairs["b_email"]
+    digest = hashlib.sha1("".join(keys).encode()).hexdigest()[:8]  # a new round starts all ticked again
+    shown = found.pairs.assign(confirm=True, reasons=found.pairs["reasons"].map("; ".join)).set_index(keys)
+    edited = st.data_editor(
+        shown,
+        key=f"match.round.{digest}",
+        hide_index=True,
+        column_order=list(PAIR_COLUMNS),
+        column_config=PAIR_COLUMNS,
+        disabled=[c for c in PAIR_COLUMNS if c != "confirm"],
+    )
+    chosen = [str(k) for k in edited.index[edited["confirm"].fillna(False)]]
+    label = f"Confirm {plural(len(chosen), 'pair')}"
+    if st.button(label, key="match.confirm_round", type="primary", disabled=not chosen, icon=":material/handshake:"):
+        st.session_state[CONFIRMING] = chosen
+    if st.session_state.get(CONFIRMING):
+        _confirm_dialog(page, found, st.session_state[CONFIRMING])
+
+
+def confirm(page: Page, chosen: list[tuple[str, str]], *, found: rounds.Round | None = None) -> None:
+    """Confirm pairs in one go (all or none); keep their ids for the send panel and, for a round, the summary
+    of who stays unpaired."""
+    unticked = round_summary.plan(found.pairs, ["|".join(c) for c in chosen])["unticked_members"] if found else 0
+
+    def action(cursor) -> None:
+        made = pairs.confirm_pairs(cursor, chosen, moderator=page.moderator)
+        st.session_state[CONFIRMED] = [m["id"] for m in made]
+        if found is not None:
+            causes = round_summary.not_paired(cursor, found.unmatched, unticked)
+            st.session_state[SUMMARY] = round_summary.sentence(len(made), causes)
+        else:
+            st.session_state.pop(SUMMARY, None)
+
+    page.apply(action, forget=(CONFIRMING,))
+
+
+def summary(confirmed: list[int]) -> str:
+    """What the send panel says above the introductions just drafted."""
+    default = f"Confirmed {plural(len(confirmed), 'pair')}; their introductions are drafted in the Outbox."
+    return st.session_state.get(SUMMARY) or default
+
+
+@st.dialog("Confirm the round", width="medium", on_dismiss=lambda: st.session_state.pop(CONFIRMING, None))
+def _confirm_dialog(page: Page, found: rounds.Round, chosen: list[str]) -> None:
+    plan = round_summary.plan(found.pairs, chosen)
+    left_out = len(found.unmatched) + plan["unticked_members"]
+    st.markdown(
+        f"- **{plural(plan['pairs'], 'pair')}** are made: {plural(2 * plan['pairs'], 'member')} leave the waiting pool\n"
+        f"- **{plural(plan['introductions'], 'introduction')}** are drafted in the Outbox, one to each pair; "
+        "you can send them right after\n"
+        f"- **{plural(left_out, 'member')}** of this round stay unpaired"
+        + (f" ({plan['unticked_members']} because you unticked their pair)" if plan["unticked_members"] else "")
+    )
+    kept = found.pairs[(found.pairs["a_email"] + "|" + found.pairs["b_email"]).isin(chosen)]
+    st.markdown("\n".join(f"{i}. {safe(p.a_name)} + {safe(p.b_name)}" for i, p in enumerate(kept.itertuples(), 1)))
+    go, cancel = st.columns(2)
+    if go.button(f"Confirm {plural(plan['pairs'], 'pair')}", key="match.confirm_go", type="primary"):
+        confirm(page, rounds.chosen_pairs(chosen), found=found)
+    if cancel.button("Cancel", key="match.confirm_cancel"):
+        st.session_state.pop(CONFIRMING, None)
+        st.rerun()
+
+
+def unpaired_table(found: rounds.Round) -> None:
+    """The members the round leaves out, each with the sentence saying why."""
+    if found.unmatched.empty:
+        return
+    st.subheader("Left out this round, and why")
+    st.dataframe(
+        found.unmatched,
+        hide_index=True,
+        column_order=["name", "email", "reason"],
+        column_config={"email": "Email", "name": "Name", "reason": st.column_config.TextColumn("Why", width="large")},
+    )
