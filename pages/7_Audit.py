@@ -1,31 +1,36 @@
-"""Audit log: every change any page or the command line made, who made it and when."""
+"""Audit log: every change any page or the command line made, who made it and when, in sentences."""
 
 import streamlit as st
 
 from lib import ui
+from lib.insight import audit_words
 from lib.storage import audit
 
 page = ui.page_setup("Audit log", ":material/history:")
 st.title("Audit log")
-st.caption("Append-only: every import, stage change, merge, confirm, move, ending and undo.")
+st.caption("Append-only: every import, stage change, merge, pairing, ending, message and undo, newest first.")
 
 left, middle, right = st.columns(3)
-actions = left.multiselect("Actions", page.read(audit.actions), key="audit.actions", placeholder="All actions")
-moderators = middle.multiselect(
-    "Moderators", page.read(audit.moderators), key="audit.moderators", placeholder="Everyone"
+member = left.text_input("Member", key="audit.member", placeholder="name or email")
+kinds = middle.multiselect(
+    "Kind", [*audit_words.KINDS, "Other"], key="audit.kinds", placeholder="Every kind of change"
 )
-search = right.text_input("Details contain", key="audit.search")
-log = page.read(audit.entries, actions=actions, moderators=moderators, search=search)
+moderators = right.multiselect(
+    "Moderator", page.read(audit.moderators), key="audit.moderators", placeholder="Everyone",
+    format_func=audit_words.moderator_name,
+)  # fmt: skip
+log = page.read(audit_words.entries, kinds=kinds, member=member or None, moderators=moderators)
 st.dataframe(
-    log,
+    log[["sentence"]],
     hide_index=True,
     key="audit.table",
-    column_config={
-        "happened_at": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm:ss"),
-        "moderator": "Who",
-        "action": "Action",
-        "details": st.column_config.TextColumn("Details", width="large"),
-    },
+    width="stretch",
+    column_config={"sentence": st.column_config.TextColumn("What happened", width="large")},
 )
-st.caption(f"{len(log)} entries shown (newest first, at most 1,000).")
-ui.download_csv(log, filename="audit_log.csv", label="Download (CSV)", key="audit.download")
+st.caption(f"{audit_words.plural(len(log), 'entry', 'entries')} shown (at most the newest 1,000).")
+ui.download_csv(
+    log[["when", "moderator", "kind", "sentence", "action", "details"]],
+    filename="audit_log.csv",
+    label="Download (CSV, with the recorded details)",
+    key="audit.download",
+)
