@@ -178,18 +178,20 @@ def mark_never_pair(
 
 
 def pauses(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Members paused now, soonest back first."""
+    """Members paused now, soonest back first (columns headed as the Matching page shows them)."""
     return con.execute(
-        "SELECT a.name, a.email, p.until, p.note FROM member_pauses p JOIN applicants a ON a.id = p.applicant_id "
+        'SELECT a.name AS "Member", a.email AS "Email", p.until AS "Paused until", coalesce(p.note, \'\') AS "Note" '
+        "FROM member_pauses p JOIN applicants a ON a.id = p.applicant_id "
         "WHERE p.until > ? ORDER BY p.until, a.name",
         [db.now().date()],
     ).df()
 
 
 def never_pairs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Pairs of members never to be suggested to each other."""
+    """Pairs of members never to be suggested to each other, newest first (columns headed for the page)."""
     return con.execute(
-        "SELECT x.name AS member, x.email, y.name AS other_member, y.email AS other_email, n.reason, n.created_at "
+        'SELECT x.name AS "Member", x.email AS "Email", y.name AS "Never with", y.email AS "Their email", '
+        'coalesce(n.reason, \'\') AS "Why", CAST(n.created_at AS DATE) AS "Since" '
         "FROM never_pair n JOIN applicants x ON x.id = n.low_id JOIN applicants y ON y.id = n.high_id "
         "ORDER BY n.created_at DESC"
     ).df()

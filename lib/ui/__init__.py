@@ -721,7 +721,8 @@ def _sidebar(page: Page) -> None:
                 "**Demo data** is loaded: these people are made up. Remove it on the Home page.",
                 icon=":material/science:",
             )
-        st.caption(f"Database: `{page.path}`")
+        # The file's name, not its folder: a machine path means nothing to a moderator and ends up in screenshots.
+        st.caption(f"Database: `{page.path.name}`")
 
 
 def _config() -> config.Config:
