@@ -8,8 +8,9 @@ the moderator edits and sends it like any message. Decided:
   (at most MAX_GAPS), asked as questions to the group;
 - **waiting**: accepted members who are not in an open pair and not paused, longest waiting first (at most
   MAX_WAITING), with their first name and what they offer;
-- **numbers**: pairs started in the 30 days before the digest and pairs going now; sessions held are added
-  when the check-ins table (issue 18) exists and holds "did you meet" answers (see _sessions);
+- **numbers**: pairs started in the 30 days before the digest and pairs going now; "at least N sessions held"
+  is added when check-in answers (issue 18, schema 8) exist for those 30 days: N counts the check-ins in which
+  a member said the pair met (each stands for at least one session), so two answers of one pair count once;
 - **never in it**: email addresses, surnames, notes, feedback, decline reasons. Only first names (the first
   word of a name; for "Surname, Given" the part after the comma) and canonical skill names are read, and a
   skill name that looks like an address or a link is left out. `private_words` lists what must never appear,
@@ -153,7 +154,7 @@ def numbers(con: duckdb.DuckDBPyConnection, now: datetime) -> str:
     )
     sessions = _sessions(con, start, now.date())
     if sessions is not None:
-        text += f" Members reported {_count(sessions, 'session')} held."
+        text += f" Check-ins report at least {_count(sessions, 'session')} held."
     return text
 
 
@@ -161,10 +162,11 @@ def private_words(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     """What a digest must never contain, from the database: addresses, surnames, notes, feedback, decline reasons."""
     names = [n for (n,) in con.execute("SELECT name FROM applicants").fetchall()]
     texts = lambda sql: [t for (t,) in con.execute(sql).fetchall() if t and t.strip()]  # noqa: E731
+    answers = texts("SELECT note FROM checkin_answers") if _has_checkins(con) else []
     return {
         "emails": texts("SELECT email FROM applicants"),
         "surnames": sorted({w for n in names for w in n.split()[1:] if len(w) > 2} - {_first(n) for n in names}),
-        "notes": texts("SELECT notes FROM applicants") + texts("SELECT note FROM pairing_checkins"),
+        "notes": texts("SELECT notes FROM applicants") + texts("SELECT note FROM pairing_checkins") + answers,
         "feedback": texts("SELECT feedback FROM endings"),
         "decline_reasons": texts("SELECT decline_reason FROM applicants"),
     }
@@ -208,16 +210,25 @@ def _gap_lines(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def _sessions(con: duckdb.DuckDBPyConnection, start, end) -> int | None:
-    """Sessions members reported in the period, once issue 18's check-in answers exist; None until then."""
-    found = con.execute(
-        "SELECT count(*) FROM information_schema.columns WHERE table_name = 'checkin_answers' AND column_name = 'met'"
-    ).fetchone()[0]
-    if not found:
+    """Check-ins of the period in which a member said the pair met (each stands for at least one session held);
+    None when there is no check-in table (before schema 8) or no answer in the period."""
+    if not _has_checkins(con):
         return None
-    return con.execute(
-        "SELECT count(*) FROM checkin_answers WHERE met AND CAST(answered_at AS DATE) > ? AND CAST(answered_at AS DATE) <= ?",
+    answers, met = con.execute(
+        "SELECT count(*), count(DISTINCT checkin_id) FILTER (WHERE met) FROM checkin_answers "
+        "WHERE CAST(answered_at AS DATE) > ? AND CAST(answered_at AS DATE) <= ?",
         [start, end],
-    ).fetchone()[0]
+    ).fetchone()
+    return met if answers else None
+
+
+def _has_checkins(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the check-in answers of issue 18 (schema 8) are in this database."""
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM information_schema.columns WHERE table_name = 'checkin_answers' AND column_name = 'met'"
+        ).fetchone()[0]
+    )
 
 
 def _first(name: str) -> str:

@@ -174,3 +174,21 @@ def test_erasing_a_member_deletes_the_digest_naming_them_and_their_roster_row(co
     erasure.erase_member(con, "zoe@x.org")
     assert con.execute("SELECT count(*) FROM messages WHERE kind = 'digest'").fetchone()[0] == 0
     assert con.execute("SELECT count(*) FROM group_roster").fetchone()[0] == 0
+
+
+def test_sessions_come_from_check_in_answers_and_count_a_pair_once(con, monkeypatch):
+    rows = [[f"s{i}@x.org", f"S{i} Test", "Go" if i % 2 else "Rust", "Rust" if i % 2 else "Go"] for i in range(4)]
+    _accept(con, rows, datetime(2026, 11, 1, 9), monkeypatch)
+    first = pairs.confirm_pair(con, "s0@x.org", "s1@x.org")["id"]
+    second = pairs.confirm_pair(con, "s2@x.org", "s3@x.org")["id"]
+    now = datetime(2026, 12, 7, 9)
+    assert "session" not in digest.numbers(con, now)  # no answer yet: nothing said about sessions
+    con.execute("INSERT INTO checkins (id, pairing_id, kind, due_on, created_at, moderator) VALUES "
+                "(1, ?, 'trial', '2026-11-20', ?, 'x'), (2, ?, 'trial', '2026-11-20', ?, 'x')",
+                [first, now, second, now])  # fmt: skip
+    answer = "INSERT INTO checkin_answers (checkin_id, pairing_id, applicant_id, answered_at, met, rating, source, recorded_at, moderator) VALUES (?, ?, ?, ?, ?, 4, 'form', ?, 'x')"  # noqa: E501
+    ids = dict(con.execute("SELECT email, id FROM applicants").fetchall())
+    con.execute(answer, [1, first, ids["s0@x.org"], datetime(2026, 11, 25), True, now])
+    con.execute(answer, [1, first, ids["s1@x.org"], datetime(2026, 11, 26), True, now])  # same pair: once
+    con.execute(answer, [2, second, ids["s2@x.org"], datetime(2026, 11, 26), False, now])
+    assert digest.numbers(con, now).endswith("Check-ins report at least 1 session held.")
