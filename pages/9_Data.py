@@ -27,7 +27,7 @@ st.download_button(
 shots = backup.snapshots(page.path)
 st.caption(
     f"Automatic snapshots (before every import, merge and upgrade; the newest {backup.KEEP_SNAPSHOTS} kept) "
-    f"are in `{backup.snapshot_folder(page.path)}`."
+    f"are in the folder `{backup.snapshot_folder(page.path).name}` beside the database file."
 )
 if shots:
     st.dataframe(
