@@ -8,6 +8,7 @@ from lib import demo, ui
 from lib.members import applicants
 from lib.messages import outbox
 from lib.pair_life import attention, lifecycle, pace
+from lib.ui import checkins as ui_checkins
 from lib.ui import group as ui_group
 
 page = ui.page_setup("Home", ":material/home:")
@@ -66,6 +67,7 @@ if mail["drafts"] or mail["failed"]:
     right = link.container(horizontal=True, horizontal_alignment="right")
     right.page_link("pages/10_Outbox.py", label="Open the Outbox", icon=":material/arrow_forward:")
 ui_group.home_line(page)
+ui_checkins.due_line(page)
 limits = page.read(attention.thresholds)
 for kind, frame in page.read(attention.needs_attention).items():
     title = attention.TITLES[kind].format(**limits)
@@ -82,7 +84,9 @@ for kind, frame in page.read(attention.needs_attention).items():
             text, actions = st.columns([3, 2], vertical_alignment="center")
             # the buttons sit side by side and wrap under each other on a narrow window, never cut short
             buttons = actions.container(horizontal=True, horizontal_alignment="right")
-            if kind in ("no_trial", "no_outcome", "no_checkin"):
+            if kind in ui_checkins.KINDS:
+                ui_checkins.attention_row(page, kind, row, text, buttons, go)
+            elif kind in ("no_trial", "no_outcome", "no_checkin"):
                 text.write(f"#{row.id} {ui.safe(row.a_name)} + {ui.safe(row.b_name)}: {row.days} days")
                 with buttons.popover("Nudge", icon=":material/mail:"):
                     st.code(attention.nudge_text(kind, row._asdict()), language=None, wrap_lines=True)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from lib import ui
 from lib.messages import outbox
+from lib.ui import checkins as ui_checkins
 
 page = ui.page_setup("Outbox", ":material/outbox:")
 st.title("Outbox")
@@ -18,6 +19,7 @@ st.caption(
 )
 ui.show_mail_account()
 ui.show_delivery()
+ui_checkins.due_panel(page)
 messages = page.read(outbox.listing)
 SHOWN_OPEN = 3  # the first drafts are open for reading; the rest open on a click
 SHOWN = 50  # editable messages drawn at once; the rest follow as these are sent or discarded

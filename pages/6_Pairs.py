@@ -8,6 +8,7 @@ from lib import ui
 from lib.insight.search import rows_containing
 from lib.pair_life import lifecycle, pairs
 from lib.ui import pairs_bulk
+from lib.ui import checkins as ui_checkins
 
 page = ui.page_setup("Pairs", ":material/diversity_3:")
 st.title("Pairs")
@@ -103,6 +104,7 @@ def one_pairing(pair) -> None:
     """A pairing's history and what can happen to it next."""
     chosen = int(pair["id"])
     ui.pair_history(page.read(pairs.pairing_history, chosen))
+    ui_checkins.pair_panel(page, pair)
     for to in lifecycle.next_states(pair["state"]):
         label, done = MOVES[to]
         if st.button(label, key=f"pairs.to_{to}"):

@@ -5,6 +5,7 @@ import streamlit as st
 from lib import ui
 from lib.insight import analytics, charts
 from lib.intake import skills
+from lib.ui import checkins as ui_checkins
 
 page = ui.page_setup("Analytics", ":material/monitoring:")
 st.title("Analytics")
@@ -157,6 +158,7 @@ TABS = {
     "Growth": growth,
     "Skills": skill_outcomes,
     "Time and drop-outs": time_and_dropouts,
+    "Check-ins": lambda: ui_checkins.analytics_tab(page, numbers),
 }
 for tab, draw in zip(st.tabs(list(TABS), key="analytics.tab", on_change="rerun"), TABS.values()):
     if tab.open:

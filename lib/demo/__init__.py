@@ -15,6 +15,7 @@ from datetime import timedelta
 import duckdb
 import pandas as pd
 
+from lib.demo import checkins as demo_checkins
 from lib.demo import history as demo_history
 from lib.intake import importer
 from lib.messages import drafts, outbox
@@ -138,6 +139,7 @@ def load_demo(con: duckdb.DuckDBPyConnection, *, size: int = DEMO_SIZE, moderato
         ids = [r[0] for r in con.execute("SELECT id FROM applicants WHERE is_demo ORDER BY applied_at DESC").fetchall()]
         _place_in_stages(con, ids, rng, moderator)
         made = demo_history.add_history(con, rng, moderator)
+        demo_checkins.add(con, random.Random(_SEED + 3), moderator=moderator)
         _draft_what_is_due(con, moderator)
         db.audit(con, "load_demo", {"applicants": result.inserted, "pairings": made}, moderator=moderator)
     return result.inserted
@@ -161,6 +163,7 @@ def _delete_demo(con: duckdb.DuckDBPyConnection) -> int:
     count = con.execute("SELECT count(*) FROM applicants WHERE is_demo").fetchone()[0]
     demo_pairs = f"SELECT id FROM pairings WHERE a_id IN ({demo_ids}) OR b_id IN ({demo_ids})"
     outbox.delete_demo(con)
+    demo_checkins.delete(con)
     for table in ("pairing_events", "pairing_checkins", "endings"):
         con.execute(f"DELETE FROM {table} WHERE pairing_id IN ({demo_pairs})")
     con.execute(f"DELETE FROM endings WHERE applicant_id IN ({demo_ids})")

@@ -18,8 +18,9 @@ Decided (see also the README's "Check-ins"):
   "silent pair".
 - **Answers.** A member answers: did you meet since the last check-in (yes/no), how is it going (1-5),
   is finding time a problem (no / a-bit / yes), and a free note. An answer belongs to the member's pair
-  and to that pair's latest check-in asked on or before the answer's day (an answer before any check-in
-  was asked starts one, dated that day). One answer per member and check-in: the newest wins.
+  and to that pair's latest check-in asked on or before the answer's day (an earlier answer to its first
+  check-in; an answer before any check-in was asked starts one, dated that day). One answer per member
+  and check-in: the newest wins.
 """
 
 from __future__ import annotations
@@ -111,8 +112,9 @@ def current(con: duckdb.DuckDBPyConnection, *, as_of: date | None = None) -> pd.
                CASE WHEN fresh THEN 0 ELSE coalesce(c.answers, 0) END AS answers,
                a.name AS a_name, b.name AS b_name, a.email AS a, b.email AS b
         FROM (
-            SELECT *, last_id IS NOT NULL AND sent_on IS NULL AND answers = 0 AS pending,
-                   NOT (last_id IS NOT NULL AND sent_on IS NULL AND answers = 0) AND next_due <= $today AS fresh
+            SELECT *, coalesce(last_id IS NOT NULL AND sent_on IS NULL AND answers = 0, false) AS pending,
+                   coalesce(NOT (last_id IS NOT NULL AND sent_on IS NULL AND answers = 0) AND next_due <= $today, false)
+                   AS fresh
             FROM chosen
         ) c JOIN applicants a ON a.id = c.a_id JOIN applicants b ON b.id = c.b_id
         WHERE c.pending OR c.fresh OR c.last_id IS NOT NULL
@@ -292,11 +294,11 @@ def store(
 
 
 def checkin_for(con: duckdb.DuckDBPyConnection, pairing_id: int, when: datetime, *, moderator: str) -> int:
-    """The pair's check-in an answer given at `when` belongs to: its latest one asked on or before that day;
-    when none was asked yet, one is started for that day (a trial check-in if it is the pair's first)."""
+    """The pair's check-in an answer given at `when` belongs to: its latest one asked on or before that day
+    (else its first one: an early answer); when none was asked yet, one is started for that day."""
     found = con.execute(
-        f"WITH {asked_sql()} SELECT id FROM asked WHERE pairing_id = $pair AND counted AND asked_on <= $day "
-        "ORDER BY id DESC LIMIT 1",
+        f"WITH {asked_sql()} SELECT id FROM asked WHERE pairing_id = $pair AND counted "
+        "ORDER BY asked_on <= $day DESC, CASE WHEN asked_on <= $day THEN -id ELSE id END LIMIT 1",
         {"pair": pairing_id, "day": when.date(), "end": datetime.max},
     ).fetchall()
     if found:
