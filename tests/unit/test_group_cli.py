@@ -76,3 +76,12 @@ def test_digest_drafts_to_the_address_set_from_the_command_line(community):
     digest = [m for m in listed if m["kind"] == "digest"]
     assert len(digest) == 1 and digest[0]["to"] == ["mentoring@googlegroups.com"]
     assert "Felix, who offers Elixir and wants to learn Kafka" in digest[0]["body"]
+
+
+def test_the_readme_documents_every_community_setting():
+    from lib.messages import settings
+    from tests.conftest import ROOT
+
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Community settings")[1].split("\n## ")[0]
+    documented = [line.split("`")[1] for line in section.splitlines() if line.startswith("| `")]
+    assert sorted(documented) == sorted(settings.KNOWN)
