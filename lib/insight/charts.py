@@ -87,10 +87,28 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
     return vl_convert.vegalite_to_svg(chart.to_json())
 
 
+LEGEND_WORDS = {
+    "ended_by": {
+        "a": "one member",
+        "b": "one member",
+        "both": "both members",
+        "moderator": "the moderator",
+        "member": "a member who left without a pair",
+    },
+    "kind": {
+        "ended": "ended while active",
+        "no-go": "stopped at or before the trial",
+        "withdrawal": "left without a pair",
+    },
+}
+
+
 def reasons_chart(detail: pd.DataFrame, *, split: str = "ended_by") -> alt.Chart:
     """Endings per reason as horizontal bars, coloured by who ended them (or by kind)."""
     titles = {"ended_by": "Who ended it", "kind": "Kind"}
     totals = detail.groupby("reason")["count"].sum().sort_values(ascending=False)
+    # The legend names what it shows: a and b are only the order the pair was listed in, so both are "one member".
+    detail = detail.assign(**{split: detail[split].map(LEGEND_WORDS[split]).fillna(detail[split])})
     return (
         alt.Chart(detail, title=f"Why pairs end: endings per reason, by {titles[split].lower()}")
         .mark_bar()

@@ -54,3 +54,30 @@ def test_every_chart_has_a_title_and_titled_quantitative_axes(con):
         for channel in {ch for ch, field in axes if field.get("type") == "quantitative" or field.get("aggregate")}:
             titles = [field.get("title") for ch, field in axes if ch == channel and field.get("title")]
             assert titles, (name, channel)
+
+
+def test_the_reasons_legend_names_who_ended_a_pair_in_words():
+    # Issue 21: the legend read "a" / "b" (the order the pair happened to be listed in).
+    import json
+
+    import pandas as pd
+
+    detail = pd.DataFrame(
+        {
+            "reason": ["time commitment"] * 4,
+            "kind": ["ended", "no-go", "ended", "ended"],
+            "ended_by": ["a", "b", "both", "moderator"],
+            "count": [3, 2, 1, 1],
+            "share": [0.4, 0.3, 0.15, 0.15],
+        }
+    )
+    for split in ("ended_by", "kind"):
+        spec = json.loads(charts.reasons_chart(detail, split=split).to_json())
+        values = {row[split] for rows in spec["datasets"].values() for row in rows}
+        assert not values & {"a", "b", "ended", "no-go"}, values
+    spec = json.loads(charts.reasons_chart(detail).to_json())
+    assert {row["ended_by"] for rows in spec["datasets"].values() for row in rows} == {
+        "one member",
+        "both members",
+        "the moderator",
+    }
