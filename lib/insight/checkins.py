@@ -172,4 +172,5 @@ def dropouts_chart(after: pd.DataFrame) -> alt.Chart:
     bars = base.mark_bar().encode(
         tooltip=[alt.Tooltip("label:N", title="Answer"), "checkins", "dropped", alt.Tooltip("share:Q", format=".0%")]
     )
-    return (bars + base.mark_text(align="left", dx=4).encode(text="text:N")).properties(height=120, width=560)
+    labelled = bars + base.mark_text(align="left", dx=4).encode(text="text:N")
+    return labelled.properties(height=150, width=560).configure_axisY(labelLimit=240)

@@ -27,7 +27,7 @@ STATUS_WORDS = {
     "due": "due",
     "sent": "sent, waiting for answers",
     "answered": "answered",
-    "missed": "missed: nobody answered",
+    "missed": "missed (nobody answered)",
 }
 SNOOZE_DAYS = 28
 PAUSE_DAYS = 56
@@ -41,8 +41,14 @@ def due_panel(page: ui.Page) -> None:
     due = found[(found["status"] == "due") & ~found["drafted"].astype(bool)]
     counts = found["status"].value_counts()
     st.subheader(f"Check-ins due ({len(due)})")
-    said = [f"{ui.plural(int(counts.get(s, 0)), 'pair')} {STATUS_WORDS[s]}" for s in ("sent", "missed", "answered")]
-    st.caption("Each pair is asked how it goes a week after its trial, then every few weeks. " + "; ".join(said) + ".")
+    waiting = int((found["status"] == "due").sum()) - len(due)
+    said = [f"in the drafts: {waiting}"] + [
+        f"{STATUS_WORDS[s]}: {int(counts.get(s, 0))}" for s in STATUS_WORDS if s != "due"
+    ]
+    st.caption(
+        "Each pair is asked how it goes a week after its trial, then every few weeks while active. "
+        f"The open pairs' latest check-ins: {'; '.join(said)}."
+    )
     if due.empty:
         st.info("No check-in is due today.", icon=":material/event_available:")
     else:
@@ -236,6 +242,7 @@ def _unanswered_row(page: ui.Page, row, text, buttons, since: str, go) -> None:
 def analytics_tab(page: ui.Page, numbers: Callable) -> None:
     """The Analytics page's check-in tab: answer rate, pairs that met and the rating by month, and drop-outs
     after each kind of answer."""
+    st.caption("The filters above do not apply to this tab: it counts every check-in sent.")
     months = page.read(insight.by_period)
     if months.empty:
         st.info("No check-in has been sent yet. Due check-ins are drafted on the Outbox page.")
