@@ -10,6 +10,8 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from lib import demo, startup
+from lib.group import roster
+from lib.messages import settings
 from lib.pair_life import pace, pairs
 from lib.storage import db
 from tools.dashboard_server import ROOT, SLOW_MS, charts_drawn, launch_browser, running_dashboard, settled
@@ -25,6 +27,7 @@ PAGES = {
     "pairs": "Pairs",
     "outbox": "Outbox",
     "templates": "Templates",
+    "group": "Group",
     "analytics": "Analytics",
     "audit": "Audit",
     "data": "Data",
@@ -78,6 +81,20 @@ def _open_a_pair(page, url: str, chosen: int) -> None:
     _shoot(page, "pairs_open")
 
 
+def _group_roster(con) -> None:
+    """A Google Groups export of the demo community, 12 days old: most accepted members, a few who left or
+    were declined, the moderator and a stranger; and the group's address, so the digest can be drafted."""
+    people = con.execute("SELECT email, name, status FROM applicants ORDER BY id").fetchall()
+    accepted = [p for p in people if p[2] == "accepted"][4:]
+    gone = [p for p in people if p[2] in ("withdrawn", "declined")][:3]
+    lines = ["Members for group peer-mentoring@googlegroups.com", "Email address,Nickname,Group status"]
+    lines += [f"{email},{name},member" for email, name, _ in accepted + gone]
+    lines += ["moderator@example.org,Moderator,owner", "someone.else@gmail.com,,member"]
+    name = f"peer-mentoring members {db.now().date() - timedelta(days=12)}.csv"
+    roster.import_roster(con, "\r\n".join(lines).encode(), filename=name)
+    settings.set_value(con, "group_address", "peer-mentoring@googlegroups.com")
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -85,6 +102,7 @@ def main() -> None:
         con = startup.open_database(path)
         demo.load_demo(con)
         snoozed = _snooze_a_pair(con)
+        _group_roster(con)
         con.close()
         with running_dashboard(path) as url, sync_playwright() as p:
             browser = launch_browser(p)

@@ -7,12 +7,12 @@ import streamlit as st
 
 from lib.errors import MentoringError
 from lib.group import digest, reconcile, roster
-from lib.members.stages import STAGE_HELP
 from lib.messages import settings
 from lib.ui import Page, plural, safe, show_error, today
 
 RESULT = "group.import_result"  # the last import's counts and warnings, for the one draw after it
 STALE_DAYS = 14
+WHY_REMOVE = {"withdrawn": "Left the service", "declined": "Declined"}
 
 
 def settings_form(page: Page) -> None:
@@ -93,8 +93,8 @@ def to_add(frame: pd.DataFrame) -> None:
         return
     st.write("Paste this into Google Groups › **People › Add members** (the copy button is at its top right):")
     st.code(reconcile.paste_list(frame["email"]), language=None, wrap_lines=True)
-    shown = frame.assign(paused=frame["paused"].map({True: "paused", False: ""}))
-    _table(shown[["name", "email", "paused"]], {"name": "Name", "email": "Email", "paused": "Pause"}, "group.add")
+    labels = {"name": "Name", "email": "Email"} | ({"paused": "Paused"} if frame["paused"].any() else {})
+    _table(frame.assign(paused=frame["paused"].map({True: "paused", False: ""})), labels, "group.add")
 
 
 def to_remove(frame: pd.DataFrame) -> None:
@@ -104,7 +104,7 @@ def to_remove(frame: pd.DataFrame) -> None:
         return
     st.write("Remove these in Google Groups › **People › Members** (tick them, then *Remove member*):")
     st.code(reconcile.paste_list(frame["email"]), language=None, wrap_lines=True)
-    shown = frame.assign(status=frame["status"].map(STAGE_HELP), since=frame["since"].dt.strftime("%d %b %Y"))
+    shown = frame.assign(status=frame["status"].map(WHY_REMOVE), since=frame["since"].dt.strftime("%d %b %Y"))
     _table(shown, {"name": "Name", "email": "Email", "status": "Why", "since": "Since"}, "group.remove")
 
 
@@ -116,7 +116,8 @@ def unknown(frame: pd.DataFrame) -> None:
     st.write("In the group, but no application has their address: the moderators, or people who joined another way.")
     joined = pd.to_datetime(frame["joined_on"]).dt.strftime("%d %b %Y").fillna("")
     shown = frame.assign(name=frame["name"].fillna(""), role=frame["role"].str.capitalize(), joined_on=joined)
-    labels = {"email": "Email", "name": "Name in the group", "role": "Role", "joined_on": "Joined"}
+    labels = {"email": "Email", "name": "Name in the group", "role": "Role"}
+    labels |= {"joined_on": "Joined"} if frame["joined_on"].notna().any() else {}
     _table(shown, labels, "group.unknown")
 
 
