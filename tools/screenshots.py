@@ -82,16 +82,9 @@ def _open_a_pair(page, url: str, chosen: int) -> None:
 
 
 def _group_roster(con) -> None:
-    """A Google Groups export of the demo community, 12 days old: most accepted members, a few who left or
-    were declined, the moderator and a stranger; and the group's address, so the digest can be drafted."""
-    people = con.execute("SELECT email, name, status FROM applicants ORDER BY id").fetchall()
-    accepted = [p for p in people if p[2] == "accepted"][4:]
-    gone = [p for p in people if p[2] in ("withdrawn", "declined")][:3]
-    lines = ["Members for group peer-mentoring@googlegroups.com", "Email address,Nickname,Group status"]
-    lines += [f"{email},{name},member" for email, name, _ in accepted + gone]
-    lines += ["moderator@example.org,Moderator,owner", "someone.else@gmail.com,,member"]
+    """The demo's made-up member list, exported 12 days ago, and the group's address (so the digest can go)."""
     name = f"peer-mentoring members {db.now().date() - timedelta(days=12)}.csv"
-    roster.import_roster(con, "\r\n".join(lines).encode(), filename=name)
+    roster.import_roster(con, roster.demo_export(con), filename=name)
     settings.set_value(con, "group_address", "peer-mentoring@googlegroups.com")
 
 

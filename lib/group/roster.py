@@ -163,6 +163,26 @@ def export_date(filename: str, now: datetime) -> tuple[datetime, str, str | None
     return now, "import time", None
 
 
+def demo_export(con: duckdb.DuckDBPyConnection) -> bytes:
+    """A made-up Google Groups export of the demo community, to try the Group page with: most accepted demo
+    members (every fifth address in capitals, as people type them), the first four accepted left out (to add),
+    three who withdrew or were declined still in (to remove), the moderator and a stranger (unknown)."""
+    people = con.execute("SELECT email, name, status FROM applicants WHERE is_demo ORDER BY id").fetchall()
+    accepted = [p for p in people if p[2] == "accepted"][4:]
+    gone = [p for p in people if p[2] in ("withdrawn", "declined")][:3]
+    out = io.StringIO()
+    out.write("Members for group peer-mentoring@googlegroups.com\r\n")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(
+        ["Email address", "Nickname", "Group status", "Email status", "Email preference", "Posting permissions"]
+    )
+    for index, (email, name, _) in enumerate(accepted + gone):
+        writer.writerow([email.upper() if index % 5 == 0 else email, name, "member", "", "Each email", "Allowed"])
+    writer.writerow(["moderator@example.org", "Moderator", "owner", "", "Each email", "Allowed"])
+    writer.writerow(["someone.else@gmail.com", "", "member", "", "Digest", "Allowed"])
+    return out.getvalue().encode("utf-8")
+
+
 def _find_header(text: str) -> tuple[int, list[str], str, bool]:
     """(row index of the header, its names, the delimiter, whether a title line came first)."""
     lines = text.splitlines()

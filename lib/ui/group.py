@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from lib import demo
 from lib.errors import MentoringError
 from lib.group import digest, reconcile, roster
 from lib.messages import settings
@@ -70,6 +71,15 @@ def upload(page: Page) -> None:
     """Upload an export; a re-import replaces the stored list."""
     with st.expander("Import the group's member list", expanded=page.read(roster.latest_import) is None):
         file = st.file_uploader("Member list (CSV)", type=["csv", "txt"], key="group.file")
+        if page.read(demo.has_demo):
+            st.download_button(
+                "Download a made-up member list of the demo community, to try this page",
+                page.read(roster.demo_export),
+                file_name="peer-mentoring members (demo).csv",
+                mime="text/csv",
+                key="group.demo_list",
+                icon=":material/download:",
+            )
         if st.button("Import member list", key="group.import", disabled=file is None, icon=":material/upload:"):
             try:
                 with page.writing() as cur:

@@ -15,23 +15,14 @@ GROUP = FIXTURES / "group"
 
 
 def _demo_roster(con) -> bytes:
-    """A Google Groups export of the demo community as a moderator would have it: most accepted members
-    (mixed case), two who left and one declined applicant still in, the moderator and a stranger."""
-    people = con.execute("SELECT email, name, status FROM applicants ORDER BY id").fetchall()
-    accepted = [p for p in people if p[2] == "accepted"]
-    gone = [p for p in people if p[2] in ("withdrawn", "declined")][:3]
-    rows = [[e.upper() if i % 5 == 0 else e, n, "member", "", "Each email", "Allowed"]
-            for i, (e, n, _) in enumerate(accepted[3:] + gone)]  # fmt: skip
-    rows += [["moderator@example.org", "Moderator", "owner", "", "Each email", "Allowed"],
-             ["someone.else@gmail.com", "", "member", "", "Digest", "Allowed"]]  # fmt: skip
-    header = ["Email address", "Nickname", "Group status", "Email status", "Email preference", "Posting permissions"]
-    return b"Members for group peer-mentoring@googlegroups.com\r\n" + make_csv(header, rows)
+    return roster.demo_export(con)
 
 
 def test_before_any_import_the_page_says_how_to_export(con):
     at = open_app(PAGE)
     assert not at.exception
     assert "No member list imported yet" in texts(at) and "Export members" in texts(at)
+    assert not at.get("download_button")  # no demo loaded: no made-up member list
     assert not at.tabs  # nothing to compare with yet
 
 
@@ -42,15 +33,16 @@ def test_uploading_the_demo_roster_shows_who_to_add_remove_and_unknown(con):
         e for (e,) in con.execute("SELECT email FROM applicants WHERE status = 'accepted' ORDER BY id").fetchall()
     ]
     at = open_app(PAGE)
+    assert len(at.get("download_button")) == 1  # the demo's made-up member list, to try the page with
     at.file_uploader(key="group.file").upload("peer-mentoring members 2026-11-22.csv", data, "text/csv")
     at.run()
     at.button(key="group.import").click().run()
     assert not at.exception
     assert "Imported" in texts(at) and "exported" in texts(at)
     labels = [t.label for t in at.tabs]
-    assert labels == ["To add (3)", "To remove (3)", "Unknown (2)"]
+    assert labels == ["To add (4)", "To remove (3)", "Unknown (2)"]
     paste = at.code[0].value
-    assert sorted(paste.split(", ")) == sorted(accepted[:3])
+    assert sorted(paste.split(", ")) == sorted(accepted[:4])
     unknown = next(d.value for d in at.dataframe if "Role" in d.value.columns)
     assert list(unknown["Email"]) == ["moderator@example.org", "someone.else@gmail.com"]
     assert list(unknown["Role"]) == ["Owner", "Member"]
@@ -101,7 +93,7 @@ def test_home_counts_the_group_lists_only_when_not_empty(con):
     roster.import_roster(con, _demo_roster(con), filename="members.csv")
     ui.forget_reads()  # written here, not through the dashboard
     at = open_app()
-    assert "Google group: **3 to add**, **3 to remove** and **2 unknown**" in "\n".join(m.value for m in at.markdown)
+    assert "Google group: **4 to add**, **3 to remove** and **2 unknown**" in "\n".join(m.value for m in at.markdown)
     everyone = [[e, ""] for (e,) in con.execute("SELECT email FROM applicants WHERE status = 'accepted'").fetchall()]
     roster.import_roster(con, make_csv(["Email address", "Nickname"], everyone), filename="members.csv")
     ui.forget_reads()
