@@ -192,3 +192,16 @@ def test_sessions_come_from_check_in_answers_and_count_a_pair_once(con, monkeypa
     con.execute(answer, [1, first, ids["s1@x.org"], datetime(2026, 11, 26), True, now])  # same pair: once
     con.execute(answer, [2, second, ids["s2@x.org"], datetime(2026, 11, 26), False, now])
     assert digest.numbers(con, now).endswith("Check-ins report at least 1 session held.")
+
+
+def test_the_digest_is_due_on_its_weekday_until_one_is_drafted(con, frozen):
+    assert frozen.strftime("%A") == "Monday" and digest.due(con)  # Monday is the default day
+    settings.set_value(con, "digest_weekday", "tue")
+    assert not digest.due(con)
+    settings.set_value(con, "digest_weekday", "Monday")
+    settings.set_value(con, "group_address", GROUP)
+    made = digest.draft_digest(con)
+    assert not digest.due(con)
+    outbox.discard(con, [made])
+    assert digest.due(con)  # a discarded digest does not count
+    assert not digest.due(con, now=frozen + timedelta(days=1))
