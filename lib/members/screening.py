@@ -2,7 +2,7 @@
 
 Decided where the issue is silent:
 - "Needs a decision" means the stages before a decision: applied, screened and interviewed. The queue
-  lists them newest application first; "new" marks those whose first import is the latest import.
+  lists those new since the latest import first, then the others, each newest application first.
 - One screening change (notes, stage moves, accepting, declining, any mix of them from the table) is one
   transaction with one audit line. Only the last change can be undone, by anyone, as long as none of its
   applicants has changed stage or been paired since; undoing restores their stage, dates, notes and
@@ -61,7 +61,8 @@ def queue(con: duckdb.DuckDBPyConnection, *, view: str = "decision", search: str
     elif view == "new":
         table = table[table["is_new"]]
     table["days_waiting"] = table["days_waiting"].where(table["status"].isin(UNDECIDED))
-    return table.sort_values(["applied_at", "id"], ascending=False).reset_index(drop=True)
+    # the latest import's people first (the batch being screened), each group newest application first
+    return table.sort_values(["is_new", "applied_at", "id"], ascending=False).reset_index(drop=True)
 
 
 def decline_reason(choice: str | None, sentence: str | None = None) -> str | None:

@@ -33,16 +33,19 @@ SHOWN = "applicants.shown"  # which rows the table showed last time: other rows 
 ALL = "applicants.all"
 REASON, SENTENCE, MOVE_TO = "applicants.decline_reason", "applicants.decline_sentence", "applicants.to"
 EDITABLE = ["pick", "status", "notes"]
+ROW_HEIGHT, VISIBLE_ROWS = 35, 20  # the table's rows in pixels (Streamlit's default), and how many show at once
 COLUMNS = {
     "pick": st.column_config.CheckboxColumn(
         "✓", help="Tick to act on this applicant (space bar)", width=40, pinned=True
     ),
+    "name": st.column_config.TextColumn("Name", pinned=True, width=170),
     "new": st.column_config.TextColumn("New", help="Arrived with the latest import", width=50),
-    "name": st.column_config.TextColumn("Name", pinned=True),
-    "email": st.column_config.TextColumn("Email"),
     "status": st.column_config.SelectboxColumn("Stage", options=list(stages.MOVABLE), required=True, width=110),
-    "days_waiting": st.column_config.NumberColumn("Days waiting", help="Days since the application, while undecided"),
-    "notes": st.column_config.TextColumn("Notes from the chat", width="large", help="Double-click or Enter to write"),
+    "days_waiting": st.column_config.NumberColumn(
+        "Days waiting", help="Days since the application, while undecided", width=90
+    ),
+    "notes": st.column_config.TextColumn("Notes from the chat", width=300, help="Type, or press Enter, to write"),
+    "email": st.column_config.TextColumn("Email"),
     "offers": st.column_config.ListColumn("Can offer"),
     "wants": st.column_config.ListColumn("Wants to learn"),
     "timezone": st.column_config.TextColumn("Time zone"),
@@ -101,10 +104,11 @@ def queue_table(page: Page) -> tuple[pd.DataFrame, pd.DataFrame] | None:
         column_order=list(COLUMNS),
         column_config=COLUMNS,
         disabled=[c for c in COLUMNS if c not in EDITABLE],
+        height=ROW_HEIGHT * (min(len(shown), VISIBLE_ROWS) + 1) + 3,  # up to 20 rows without scrolling
     )
     st.caption(
         shown_caption(len(shown), len(table), "applicants")
-        + " Tick with a click or the space bar; Enter or a double click opens a note or a stage."
+        + " Tick with a click or the space bar; arrow keys move, typing writes a note, Enter opens a stage."
     )
     return shown, edited
 
