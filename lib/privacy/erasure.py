@@ -31,7 +31,7 @@ from lib.intake import timezones
 from lib.members import screening
 from lib.members.directory import member_by_email
 from lib.messages import outbox
-from lib.pair_life import lifecycle
+from lib.pair_life import checkins, lifecycle
 from lib.pair_life.clock import Clock
 from lib.storage import backup, db
 
@@ -116,6 +116,7 @@ def scrub(con: duckdb.DuckDBPyConnection, erased: Erased) -> None:
         [member, member],
     )
     screening.forget_member(con, member)  # the last screening change's undo may hold their notes
+    checkins.forget_member(con, member)  # their check-in notes; the numbers stay, anonymous
     if "group_roster" in db.table_names(con):  # the Google group's member list; snapshots before schema 9 lack it
         con.execute("DELETE FROM group_roster WHERE list_contains(?, email)", [[w.lower() for w in erased.words]])
     _scrub_json(con, erased)

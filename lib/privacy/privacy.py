@@ -16,7 +16,7 @@ from lib.errors import InvalidInput
 from lib.insight import analytics
 from lib.members import applicants
 from lib.members.directory import member_by_email
-from lib.pair_life import pairs
+from lib.pair_life import checkins, pairs
 from lib.privacy import erasure
 from lib.storage import db, exports
 
@@ -58,6 +58,7 @@ def export_member(con: duckdb.DuckDBPyConnection, email: str) -> dict:
             {"id": applicant_id},
         ),
         "pause": _records(con, "SELECT until, note FROM member_pauses WHERE applicant_id = ?", [applicant_id]),
+        "checkin_answers": checkins.export_member(con, applicant_id),
         "messages": _records(
             con,
             "SELECT m.id, m.kind, CAST(m.recipients AS VARCHAR) AS recipients, m.subject, m.body, m.status, "

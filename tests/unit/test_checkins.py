@@ -179,3 +179,16 @@ def test_with_a_form_the_draft_carries_the_prefilled_link(con, pair, clock):
     clock.days(7)
     body = outbox.message(con, checkins.draft_due(con)[0])["body"]
     assert f"entry.1=ann%40x.org&entry.2={pair}" in body and "reply to this email" not in body
+
+
+def test_a_members_answers_are_exported_and_their_notes_erased_with_them(con, pair, clock):
+    from lib.privacy import erasure, privacy
+
+    clock.days(7)
+    checkins.record(con, pair, "ann@x.org", met=True, rating=4, note="Bo Kim is lovely, I am ann@x.org")
+    checkins.record(con, pair, "bo@x.org", met=True, rating=5, note="Ann Lee explains well")
+    exported = privacy.export_member(con, "ann@x.org")["checkin_answers"]
+    assert [(a["rating"], a["note"]) for a in exported] == [(4, "Bo Kim is lovely, I am ann@x.org")]
+    erasure.erase_member(con, "ann@x.org")
+    notes = dict(con.execute("SELECT rating, note FROM checkin_answers").fetchall())
+    assert notes == {4: None, 5: "(erased) explains well"}
