@@ -8,11 +8,13 @@ Candidates are found set-wise in DuckDB with a "pair key" self-join: each member
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from lib.errors import InvalidInput
 from lib.insight.search import rows_containing
 from lib.intake import timezones
+from lib.matching import freetime
 from lib.members.directory import member_by_email
 from lib.storage import db
 
@@ -49,7 +51,7 @@ def eligible_members(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def candidate_pairs(con: duckdb.DuckDBPyConnection, pool: pd.DataFrame, *, member: int | None = None) -> pd.DataFrame:
-    """Mutual candidate pairs (a < b, or member first) with how many skills go each way."""
+    """Mutual candidate pairs (a < b, or member first) with how many skills go each way (up to 2)."""
     db.register(con, "_pool_ids", pool[["id"]].reset_index(drop=True))
     one = "p.m = $member AND q.m <> $member" if member is not None else "p.m < q.m"
     try:
@@ -60,7 +62,7 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, pool: pd.DataFrame, *, membe
                  w AS (SELECT DISTINCT s.applicant_id AS m, s.skill_id AS k FROM applicant_skills s
                        JOIN _pool_ids e ON e.id = s.applicant_id WHERE s.kind = 'want' AND s.skill_id IS NOT NULL),
                  keys AS (SELECT o.m, o.k AS x, w.k AS y FROM o JOIN w ON o.m = w.m WHERE o.k <> w.k)
-            SELECT p.m AS a, q.m AS b, count(DISTINCT p.x) AS n_ab, count(DISTINCT p.y) AS n_ba
+            SELECT p.m AS a, q.m AS b, {_N_AB} AS n_ab, {_N_BA} AS n_ba
             FROM keys p JOIN keys q ON p.x = q.y AND p.y = q.x
             WHERE {one}
               AND NOT EXISTS (SELECT 1 FROM never_pair n WHERE n.low_id = least(p.m, q.m) AND n.high_id = greatest(p.m, q.m))
@@ -70,6 +72,88 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, pool: pd.DataFrame, *, membe
         ).df()
     finally:
         db.unregister(con, "_pool_ids")
+
+
+def pruned_pairs(con: duckdb.DuckDBPyConnection, pool: pd.DataFrame, keep: int) -> pd.DataFrame:
+    """The candidate pairs a large round starts from, pruned in SQL before anything is scored.
+
+    Every mutual pair is found as in candidate_pairs, but only inside DuckDB: pairs whose members both gave
+    free times and share no half-hour are dropped (the score never suggests them), then each member keeps
+    their best `keep` partners by a cheap bound, and a pair stays when either member keeps it (so a member
+    with few options keeps them all). The bound is the score's own formula for the parts SQL can compute
+    (reciprocity, experience, shared free hours, waiting; 0.5 for a part that is unknown, as the score
+    leaves it out); the pairs kept are then scored exactly. The moderator's optional hard limits are applied
+    later, by the score, so with limits set a member may keep fewer than `keep` partners.
+    """
+    masks, known = freetime.member_masks(pool, freetime.window_start(db.now()))
+    words = pd.DataFrame(masks.view(np.int64), columns=[f"w{i}" for i in range(masks.shape[1])])
+    ids = pool[["id", "n_wants", "experience_years", "waited_days", "left_behind"]].reset_index(drop=True)
+    db.register(con, "_pool_ids", pd.concat([ids, words, pd.Series(known, name="known")], axis=1))
+    shared = " + ".join(f"bit_count(pa.{w} & pb.{w})" for w in words.columns)
+    try:
+        return con.execute(
+            f"""
+            WITH {_MUTUAL},
+                 mutual AS (SELECT p.m AS a, q.m AS b, {_N_AB} AS n_ab, {_N_BA} AS n_ba
+                            FROM keys p JOIN keys q ON p.x = q.y AND p.y = q.x
+                            WHERE p.m < q.m AND {_NOT_NEVER} GROUP BY p.m, q.m),
+                 timed AS (SELECT c.*, CASE WHEN pa.known AND pb.known
+                                            THEN ({shared}) * 0.5 / {freetime.WINDOW_DAYS / 7} END AS free_hours,
+                                  50 * sqrt(least(c.n_ba, 2) / greatest(least(pa.n_wants, 2), 1)
+                                            * least(c.n_ab, 2) / greatest(least(pb.n_wants, 2), 1))
+                                  + 15 * coalesce(1 - least(abs(pa.experience_years - pb.experience_years), 10) / 10, 0.5)
+                                  + 15 * CASE WHEN pa.left_behind OR pb.left_behind THEN 1
+                                         ELSE least(1, (pa.waited_days + pb.waited_days) / 2 / 60) END AS partial
+                           FROM mutual c JOIN _pool_ids pa ON pa.id = c.a JOIN _pool_ids pb ON pb.id = c.b),
+                 bound AS (SELECT a, b, n_ab, n_ba, partial + 20 * coalesce(least(free_hours, 4) / 4, 0.5) AS bound
+                           FROM timed WHERE free_hours IS NULL OR free_hours > 0),
+                 ends AS (SELECT a AS m, b AS o, bound FROM bound UNION ALL SELECT b, a, bound FROM bound),
+                 tops AS (SELECT m, unnest(max_by(o, CAST(round(bound * 1000) AS BIGINT) * 4294967296 - o, {int(keep)})) AS o FROM ends GROUP BY m),
+                 best AS (SELECT DISTINCT least(m, o) AS a, greatest(m, o) AS b FROM tops)
+            SELECT c.a, c.b, c.n_ab, c.n_ba FROM bound c SEMI JOIN best USING (a, b) ORDER BY c.a, c.b
+            """
+        ).df()
+    finally:
+        db.unregister(con, "_pool_ids")
+
+
+def pairs_touching(con: duckdb.DuckDBPyConnection, pool: pd.DataFrame, members: list[int]) -> pd.DataFrame:
+    """Every mutual candidate pair (a < b) with at least one of `members` in it, as candidate_pairs gives
+    them: what a large round needs, after pruning, about the few members it left out."""
+    db.register(con, "_pool_ids", pool[["id"]].reset_index(drop=True))
+    db.register(con, "_chosen", pd.DataFrame({"id": pd.Series(members, dtype="int64")}))
+    try:
+        return con.execute(
+            f"""
+            WITH {_MUTUAL}
+            SELECT least(p.m, q.m) AS a, greatest(p.m, q.m) AS b,
+                   CASE WHEN p.m < q.m THEN {_N_AB} ELSE {_N_BA} END AS n_ab,
+                   CASE WHEN p.m < q.m THEN {_N_BA} ELSE {_N_AB} END AS n_ba
+            FROM keys p JOIN keys q ON p.x = q.y AND p.y = q.x
+            WHERE p.m IN (SELECT id FROM _chosen) AND q.m <> p.m AND {_NOT_NEVER}
+            GROUP BY p.m, q.m
+            QUALIFY row_number() OVER (PARTITION BY least(p.m, q.m), greatest(p.m, q.m) ORDER BY p.m) = 1
+            ORDER BY a, b
+            """
+        ).df()
+    finally:
+        db.unregister(con, "_chosen")
+        db.unregister(con, "_pool_ids")
+
+
+_MUTUAL = """o AS (SELECT DISTINCT s.applicant_id AS m, s.skill_id AS k FROM applicant_skills s
+                   JOIN _pool_ids e ON e.id = s.applicant_id WHERE s.kind = 'offer' AND s.skill_id IS NOT NULL),
+             w AS (SELECT DISTINCT s.applicant_id AS m, s.skill_id AS k FROM applicant_skills s
+                   JOIN _pool_ids e ON e.id = s.applicant_id WHERE s.kind = 'want' AND s.skill_id IS NOT NULL),
+             keys AS (SELECT o.m, o.k AS x, w.k AS y FROM o JOIN w ON o.m = w.m WHERE o.k <> w.k)"""
+# Skills a teaches b (and b teaches a), counted up to 2: all the score uses (a pair's rows in the join are the
+# product of the two skill sets, so min <> max tells one skill from several without a DISTINCT count, which is
+# several times slower on millions of pairs). The skills themselves are listed by describe_pairs.
+_N_AB = "CASE WHEN min(p.x) = max(p.x) THEN 1 ELSE 2 END"
+_N_BA = "CASE WHEN min(p.y) = max(p.y) THEN 1 ELSE 2 END"
+_NOT_NEVER = (
+    "NOT EXISTS (SELECT 1 FROM never_pair n WHERE n.low_id = least(p.m, q.m) AND n.high_id = greatest(p.m, q.m))"
+)
 
 
 def require_eligible(con: duckdb.DuckDBPyConnection, pool: pd.DataFrame, email: str) -> int:

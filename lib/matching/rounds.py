@@ -12,6 +12,9 @@ from lib.matching import candidates, score, solve, why_not, wording
 from lib.storage import db
 
 EXACT_LIMIT = 3000  # above this many eligible members the round comes from solve.large_pool_pairs
+# Above EXACT_LIMIT each member keeps their best PRUNE_KEEP partners by a bound computed in SQL before scoring
+# (candidates.pruned_pairs); chosen by measurement: see benchmarks/matching.py and the README.
+PRUNE_KEEP = 25
 AUTO_ROUND_LIMIT = 1000  # the Matching page computes a round by itself up to this many waiting members
 PAIR_COLUMNS = ["a", "b", "a_email", "b_email", "a_name", "b_name", "score", "a_teaches_b", "b_teaches_a", "reasons"]
 PAIR_COLUMNS += ["shared_hours", "cadence_weeks"]  # hours a week both are free (NaN unknown); proposed pace
@@ -46,20 +49,51 @@ def suggest_round(con: duckdb.DuckDBPyConnection, *, settings: score.Settings | 
     score (or less, per score.SCORE_GIVEN_UP), and why the rest are left out."""
     settings = settings or score.load_settings(con)
     pool = candidates.eligible_members(con)
-    raw = candidates.candidate_pairs(con, pool)
-    scored = score.score_pairs(raw, pool, settings)
-    chosen, goal = _best_round(scored, len(pool), settings.limits.get(score.SCORE_GIVEN_UP.key))
+    given_up = settings.limits.get(score.SCORE_GIVEN_UP.key)
     if len(pool) <= EXACT_LIMIT:
-        method = f"exact matching ({goal})"
+        raw = candidates.candidate_pairs(con, pool)
+        scored = score.score_pairs(raw, pool, settings)
+        chosen, goal = _best_round(scored, len(pool), given_up)
+        method, considered = f"exact matching ({goal})", len(scored)
     else:
+        scored = score.score_pairs(candidates.pruned_pairs(con, pool, PRUNE_KEEP), pool, settings)
+        chosen, goal = _best_round(scored, len(pool), given_up)
+        considered = len(scored)
+        raw, scored, chosen = _pair_the_rest(con, pool, scored, chosen, settings, most_people=given_up != 0)
         method = (
-            f"large-pool matching ({len(pool):,} members, {goal}): relaxed matching on the bipartite double "
-            "cover, rounded, then exact matching of the members left over"
+            f"large-pool matching ({len(pool):,} members, {goal}): each member's best {PRUNE_KEEP} partners by a "
+            "bound computed in the database, relaxed matching on the bipartite double cover, rounded, then exact "
+            "matching of the members left over with all their candidates"
         )
     pairs = describe_pairs(con, chosen, pool)
     matched = set(chosen["a"]) | set(chosen["b"])
     unmatched = why_not.why_unmatched(con, pool, raw, scored, matched, settings)
-    return Round(pairs, unmatched, method, len(scored))
+    return Round(pairs, unmatched, method, considered)
+
+
+def _pair_the_rest(
+    con: duckdb.DuckDBPyConnection,
+    pool: pd.DataFrame,
+    pruned: pd.DataFrame,
+    chosen: pd.DataFrame,
+    settings: score.Settings,
+    *,
+    most_people: bool,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """After a pruned large round: every candidate pair of the members left out (raw and scored, which is all
+    why_not needs about them), and the round with more of them paired: those who can pair with each other,
+    then (most_people) augmenting paths over the pruned pairs plus all of theirs, since pruning can cut the
+    one edge a member left out needed."""
+    left = pool.index[~pool.index.isin(pd.concat([chosen["a"], chosen["b"]]))].tolist()
+    raw = candidates.pairs_touching(con, pool, left)
+    scored = score.score_pairs(raw, pool, settings)
+    among = scored[scored["a"].isin(left) & scored["b"].isin(left)]
+    if len(left) <= EXACT_LIMIT and not among.empty:
+        chosen = pd.concat([chosen, solve.max_weight_pairs(among, most_people=most_people)])
+    if most_people and not scored.empty:
+        edges = pd.concat([pruned, scored]).drop_duplicates(["a", "b"]).reset_index(drop=True)
+        chosen = solve.augmented(edges, chosen)
+    return raw, scored, chosen.sort_values(["score", "a"], ascending=[False, True]).reset_index(drop=True)
 
 
 def suggest_partners(

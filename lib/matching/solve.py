@@ -68,7 +68,65 @@ def large_pool_pairs(edges: pd.DataFrame, *, most_people: bool = True) -> pd.Dat
     used = set(chosen["a"]) | set(chosen["b"])
     rest = edges[~edges["a"].isin(used) & ~edges["b"].isin(used)]
     both = pd.concat([chosen, max_weight_pairs(rest, most_people=most_people)])
+    if most_people:
+        both = augmented(edges, both)
     return both.sort_values(["score", "a"], ascending=[False, True]).reset_index(drop=True)
+
+
+def augmented(edges: pd.DataFrame, chosen: pd.DataFrame, *, depth: int = 4, budget: int = 4000) -> pd.DataFrame:
+    """The matching with every short augmenting path found flipped: one more pair each time (u - v = w - x
+    becomes u = v - w = x). A path alternates candidate edges outside and inside the matching, from one member
+    left out to another; each search follows at most `depth` kept pairs and visits at most `budget` members,
+    best-scored edges first (deterministic). No blossoms are shrunk, so a path through an odd cycle can be
+    missed: the benchmark compares the pairs with the exact solver's."""
+    a, b, weight = edges["a"].to_numpy(), edges["b"].to_numpy(), edges["score"].to_numpy()
+    order = np.lexsort((b, a, -weight))
+    neighbours: dict[int, list[tuple[int, int]]] = {}
+    for row in order.tolist():
+        neighbours.setdefault(int(a[row]), []).append((int(b[row]), row))
+        neighbours.setdefault(int(b[row]), []).append((int(a[row]), row))
+    mate = {}
+    for x, y in zip(chosen["a"].tolist(), chosen["b"].tolist()):
+        mate[x], mate[y] = y, x
+    flipped = False
+    for start in sorted(n for n in neighbours if n not in mate):
+        if start in mate:  # matched meanwhile, as the far end of an earlier path
+            continue
+        path = _augmenting_path(start, neighbours, mate, depth, budget)
+        if path:
+            for x, y in zip(path[::2], path[1::2]):
+                mate[x], mate[y] = y, x
+            flipped = True
+    if not flipped:
+        return chosen
+    pairs = pd.DataFrame({"a": [x for x, y in mate.items() if x < y], "b": [y for x, y in mate.items() if x < y]})
+    return edges.merge(pairs, on=["a", "b"])
+
+
+def _augmenting_path(start: int, neighbours: dict, mate: dict, depth: int, budget: int) -> list[int] | None:
+    parent, frontier, seen = {start: None}, [start], 1
+    for _ in range(depth + 1):
+        following = []
+        for x in frontier:
+            for y, _row in neighbours.get(x, ()):
+                if y in parent:
+                    continue
+                if y not in mate:
+                    path, node = [y], x
+                    while node is not None:
+                        path.append(node)
+                        node = parent[node]
+                    return path[::-1]
+                z = mate[y]
+                if z in parent:
+                    continue
+                parent[y], parent[z] = x, y
+                following.append(z)
+                seen += 2
+                if seen > budget:
+                    return None
+        frontier = following
+    return None
 
 
 def _edge_to_partner(edges: pd.DataFrame, partner: np.ndarray, nodes: np.ndarray) -> np.ndarray:
