@@ -43,6 +43,7 @@ NO_ADDRESS = (
     "No group address is set; set the group's posting address first, e.g. "
     "`python -m lib settings set group_address mentoring@googlegroups.com` (or on the Group page)."
 )
+_TITLES = {"dr", "mr", "mrs", "ms", "mx", "prof", "sir", "dame"}
 _PRIVATE_SKILL = re.compile(r"@|https?:|www\.|\.com\b|\d{5,}", re.I)
 
 
@@ -232,8 +233,10 @@ def _has_checkins(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def _first(name: str) -> str:
-    """The given name: the first word, or after the comma of "Surname, Given"."""
+    """The given name: the first word, or after the comma of "Surname, Given", a title such as "Dr." skipped."""
     given = name.split(",", 1)[1] if isinstance(name, str) and "," in name else name
+    if isinstance(given, str):
+        given = " ".join(w for w in given.split() if w.lower().strip(".") not in _TITLES) or given
     return first_name(given, fallback="A new member").strip(",;")
 
 

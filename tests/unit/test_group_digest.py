@@ -205,3 +205,15 @@ def test_the_digest_is_due_on_its_weekday_until_one_is_drafted(con, frozen):
     outbox.discard(con, [made])
     assert digest.due(con)  # a discarded digest does not count
     assert not digest.due(con, now=frozen + timedelta(days=1))
+
+
+def test_only_the_given_name_is_shown_whatever_the_name_looks_like(con, monkeypatch):
+    rows = [
+        ["c1@x.org", "Okafor, Amara", "Go", "Rust"],
+        ["c2@x.org", "Dr. Jane Whitfield", "Rust", "Go"],
+        ["c3@x.org", "Madonna", "SQL", "CSS"],
+    ]
+    _accept(con, rows, datetime(2026, 12, 6, 9), monkeypatch)
+    body = digest.compose(con, now=datetime(2026, 12, 7, 9)).body
+    assert "- Amara, who offers Go" in body and "- Jane, who offers Rust" in body and "- Madonna, who" in body
+    assert not re.search(r"Okafor|Whitfield|Dr\.", body)
