@@ -73,12 +73,14 @@ def upload(page: Page) -> None:
         file = st.file_uploader("Member list (CSV)", type=["csv", "txt"], key="group.file")
         if page.read(demo.has_demo):
             st.download_button(
-                "Download a made-up member list of the demo community, to try this page",
+                "Download the demo's member list",
                 page.read(roster.demo_export),
                 file_name="peer-mentoring members (demo).csv",
                 mime="text/csv",
                 key="group.demo_list",
                 icon=":material/download:",
+                help="A made-up Google Groups export of the demo community (most accepted members, a few who "
+                "left, the moderator and a stranger): upload it here to try the page.",
             )
         if st.button("Import member list", key="group.import", disabled=file is None, icon=":material/upload:"):
             try:
