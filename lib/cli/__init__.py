@@ -55,7 +55,9 @@ def _report_ignored_settings() -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line: the --db option and every group's sub-commands."""
-    parser = argparse.ArgumentParser(prog="python -m lib", description="Peer-mentoring moderator's tools.")
+    # Installed as the `mentoring` command (pyproject.toml) or run as `python -m lib`: help names the one used.
+    prog = "mentoring" if Path(sys.argv[0]).name == "mentoring" else "python -m lib"
+    parser = argparse.ArgumentParser(prog=prog, description="Peer-mentoring moderator's tools.")
     parser.add_argument(
         "--db", type=Path, default=None, help=f"database file (default ${config.DB_ENV} or {config.DEFAULT_DB})"
     )

@@ -13,22 +13,22 @@ from lib.storage import backup
 def register(sub: argparse._SubParsersAction) -> None:
     """Add backup, restore, export, erase and export-member."""
     p = command(sub, "backup", _backup, about="write the whole database to a new folder")
-    p.add_argument("folder", type=Path, metavar="DIR")
+    p.add_argument("folder", type=Path, metavar="DIR", help="the backup folder")
 
     about = "replace the database with a backup (snapshots the current state first)"
     p = command(sub, "restore", _restore, about=about, database=False)
-    p.add_argument("folder", type=Path, metavar="DIR")
+    p.add_argument("folder", type=Path, metavar="DIR", help="the backup folder")
 
     p = command(sub, "export", _export, about="write a formula-safe CSV of applicants, pairs or feedback")
-    p.add_argument("what", choices=["applicants", "pairs", "feedback"])
-    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("what", choices=["applicants", "pairs", "feedback"], help="which table to export")
+    p.add_argument("file", type=Path, metavar="FILE", help="the file to write")
 
     p = command(sub, "erase", _erase, about="erase one member's personal data everywhere")
-    p.add_argument("email")
+    p.add_argument("email", help="the member's email address")
 
     p = command(sub, "export-member", _export_member, about="write everything held about one member as JSON")
-    p.add_argument("email")
-    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("email", help="the member's email address")
+    p.add_argument("file", type=Path, metavar="FILE", help="the file to write")
 
 
 def _backup(con, args) -> int:

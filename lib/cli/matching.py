@@ -14,24 +14,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add suggest, confirm, pause and never-pair."""
     p = command(sub, "suggest", _suggest, about="suggest partners for one member, or a whole round")
     which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--member", metavar="EMAIL")
-    which.add_argument("--round", action="store_true")
-    p.add_argument("--limit", type=int, default=10)
-    p.add_argument("--json", action="store_true")
+    which.add_argument("--member", metavar="EMAIL", help="the best partners for this member")
+    which.add_argument("--round", action="store_true", help="a whole round: the best set of pairs for everyone waiting")
+    p.add_argument("--limit", type=int, default=10, help="how many partners to list for --member (default 10)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of sentences")
 
     p = command(sub, "confirm", _confirm, about="confirm a pair (state 'proposed')")
-    p.add_argument("email_a")
-    p.add_argument("email_b")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("email_a", help="one member's email address")
+    p.add_argument("email_b", help="the other member's email address")
+    p.add_argument("--json", action="store_true", help="print JSON instead of sentences")
 
     p = command(sub, "pause", _pause, about="keep a member out of suggestions until a date")
-    p.add_argument("email")
+    p.add_argument("email", help="the member's email address")
     p.add_argument("--until", required=True, type=date_arg, help="YYYY-MM-DD")
-    p.add_argument("--note")
+    p.add_argument("--note", help="why, for the other moderators (optional)")
 
     p = command(sub, "never-pair", _never_pair, about="never suggest two members to each other")
-    p.add_argument("email_a")
-    p.add_argument("email_b")
+    p.add_argument("email_a", help="one member's email address")
+    p.add_argument("email_b", help="the other member's email address")
 
 
 def _suggest(con, args) -> int:
@@ -41,9 +41,19 @@ def _suggest(con, args) -> int:
         lines = [f"{p['score']:5.1f}  {p['a']} + {p['b']}: {'; '.join(p['reasons'])}" for p in out["pairs"]]
         lines += [f"  --   {u['email']}: {u['reason']}" for u in out["unmatched"]]
         lines.append(f"{found.method.capitalize()} over {found.candidates:,} candidate pairs: {found.summary()}")
+        if not out["pairs"] and not out["unmatched"]:
+            lines.append(
+                "Nobody is waiting for a partner. Accept applicants first "
+                "(`mentoring set-status --to accepted EMAIL...`), then run the round again."
+            )
     else:
         out = _partners_json(rounds.suggest_partners(con, args.member, limit=args.limit))
         lines = [f"{p['score']:5.1f}  {p['partner']}: {'; '.join(p['reasons'])}" for p in out]
+        if not out:
+            lines.append(
+                f"No partner can be suggested for {args.member} now: nobody else waiting both teaches them something "
+                "and learns something from them. `mentoring suggest --round` lists why each member is left out."
+            )
     print(json.dumps(out, ensure_ascii=False) if args.json else "\n".join(lines))
     return 0
 

@@ -18,7 +18,7 @@ from lib.members import applicants
 def register(sub: argparse._SubParsersAction) -> None:
     """Add import, applicants, set-status and demo."""
     p = command(sub, "import", _import, about="import a CSV export of applications")
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, help="the CSV export to import (Google Forms, Microsoft Forms or a spreadsheet)")
     p.add_argument(
         "--map",
         action="append",
@@ -30,16 +30,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--encoding", metavar="NAME", help=f"read the file in this encoding ({', '.join(ENCODINGS)})")
     p.add_argument("--dates", choices=dates.ORDERS, help="day/month order of the submission times")
     p.add_argument("--status", default="applied", choices=importer.MOVABLE, help="stage for new applicants")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the result as JSON instead of sentences")
 
     p = command(sub, "applicants", _applicants, about="list applicants")
-    p.add_argument("--status", choices=importer.STAGES)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--status", choices=importer.STAGES, help="only applicants at this stage")
+    p.add_argument("--json", action="store_true", help="print the result as JSON instead of sentences")
 
     p = command(sub, "set-status", _set_status, about="move applicants to a stage")
-    p.add_argument("--to", required=True, choices=importer.MOVABLE)
-    p.add_argument("--reason")
-    p.add_argument("emails", nargs="+")
+    p.add_argument("--to", required=True, choices=importer.MOVABLE, help="the stage to move them to")
+    p.add_argument("--reason", help="why they are declined (required with --to declined)")
+    p.add_argument("emails", nargs="+", help="the applicants' email addresses")
 
     p = command(sub, "demo", _demo, about="load the demo community (replacing earlier demo data)")
     p.add_argument("--remove", action="store_true", help="remove the demo data instead")
@@ -98,7 +98,15 @@ def _applicants(con, args) -> int:
     else:
         for r in table.itertuples():
             print(f"{r.status:<12} {r.email:<40} {r.name}")
+        if table.empty:
+            print(_NO_APPLICANTS if not args.status else f"No applicant is at the stage '{args.status}'.")
     return 0
+
+
+_NO_APPLICANTS = (
+    "No applicants yet. Import your form's CSV export with `mentoring import FILE`, "
+    "or load the made-up demo community with `mentoring demo`."
+)
 
 
 def _applicant_json(r) -> dict:
@@ -128,7 +136,8 @@ def _set_status(con, args) -> int:
 
 def _demo(con, args) -> int:
     if args.remove:
-        print(f"Removed {demo.remove_demo(con, moderator=MODERATOR)} demo applicants.")
+        removed = demo.remove_demo(con, moderator=MODERATOR)
+        print(f"Removed {removed} demo applicants." if removed else "There is no demo data to remove.")
     else:
         print(f"Loaded {demo.load_demo(con, moderator=MODERATOR)} demo applicants (marked as demo data).")
     return 0

@@ -22,26 +22,28 @@ from lib.messages import drafts, mail, outbox
 def register(sub: argparse._SubParsersAction) -> None:
     """Add outbox, send, discard, note and farewell-reply."""
     p = command(sub, "outbox", _outbox, about="list the messages in the outbox (drafts first)")
-    p.add_argument("--status", choices=outbox.STATUSES)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--status", choices=outbox.STATUSES, help="only messages with this status")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     p = command(sub, "send", _send, about="send drafts (and failed messages) through the configured mail account")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--all", action="store_true", help="every draft and failed message")
-    which.add_argument("ids", nargs="*", type=int, default=[], metavar="ID")
-    p.add_argument("--json", action="store_true")
+    which.add_argument(
+        "ids", nargs="*", type=int, default=[], metavar="ID", help="the numbers of the messages to send (see `outbox`)"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     p = command(sub, "discard", _discard, about="discard unsent messages (they stay listed as discarded)")
-    p.add_argument("ids", nargs="+", type=int, metavar="ID")
+    p.add_argument("ids", nargs="+", type=int, metavar="ID", help="the numbers of the messages (see `outbox`)")
 
     p = command(sub, "note", _note, about="draft a free note to one member or several (one copy each)")
-    p.add_argument("emails", nargs="+", metavar="EMAIL")
-    p.add_argument("--subject", required=True)
+    p.add_argument("emails", nargs="+", metavar="EMAIL", help="the members' email addresses")
+    p.add_argument("--subject", required=True, help="the subject line ($first and $name become each member's names)")
     p.add_argument("--body", required=True, help="the text; $first and $name become each member's names")
 
     p = command(sub, "farewell-reply", _reply, about="store a member's reply to a farewell as the ending's feedback")
-    p.add_argument("message_id", type=int, metavar="ID")
-    p.add_argument("reply")
+    p.add_argument("message_id", type=int, metavar="ID", help="the farewell message's number (see `outbox`)")
+    p.add_argument("reply", help="the member's reply, as they wrote it")
 
 
 def record(row: dict) -> dict:
@@ -70,8 +72,13 @@ def _outbox(con, args) -> int:
         print(f"{r['id']:>5} {r['status']:<9} {r['kind']:<12} {', '.join(r['to'])}: {r['subject']}")
         if r["error"]:
             print(f"      {r['error']}")
-    if not rows:
-        print("The outbox is empty.")
+    if not rows and args.status:
+        print(f"No message has the status '{args.status}'.")
+    elif not rows:
+        print(
+            "The outbox is empty. Messages are drafted here when you confirm pairs, accept or decline applicants, "
+            "record endings or write a note (`mentoring note`)."
+        )
     return 0
 
 

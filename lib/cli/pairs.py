@@ -17,44 +17,60 @@ LEFT_SERVICE = {"a": ["a"], "b": ["b"], "both": ["a", "b"], None: []}
 def register(sub: argparse._SubParsersAction) -> None:
     """Add pairs, advance, end-pair, withdraw, cadence, snooze, attention and report."""
     p = command(sub, "pairs", _pairs, about="list pairings")
-    p.add_argument("--state", choices=lifecycle.STATES)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--state", choices=lifecycle.STATES, help="only pairings in this state")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     p = command(sub, "advance", _advance, about="move a pairing to trial or active")
-    p.add_argument("pairing_id", type=int, metavar="PAIR_ID")
-    p.add_argument("--to", required=True, choices=["trial", "active"])
+    p.add_argument("pairing_id", type=int, metavar="PAIR_ID", help="the pairing's number (see `pairs`)")
+    p.add_argument(
+        "--to",
+        required=True,
+        choices=["trial", "active"],
+        help="trial: the first session is agreed; active: the trial went well",
+    )
 
     p = command(sub, "end-pair", _end_pair, about="record a drop-out or ending")
-    p.add_argument("pairing_id", type=int, metavar="PAIR_ID")
-    p.add_argument("--by", required=True, choices=lifecycle.ENDED_BY)
-    p.add_argument("--reason", required=True)
-    p.add_argument("--feedback")
+    p.add_argument("pairing_id", type=int, metavar="PAIR_ID", help="the pairing's number (see `pairs`)")
+    p.add_argument(
+        "--by",
+        required=True,
+        choices=lifecycle.ENDED_BY,
+        help="who ended it: member a, member b, both, or the moderator",
+    )
+    p.add_argument(
+        "--reason", required=True, help="one of the configured ending reasons (any case), e.g. 'time commitment'"
+    )
+    p.add_argument("--feedback", help="what the member said, in their words (optional)")
     p.add_argument("--date", type=date_arg, help="YYYY-MM-DD (default today)")
-    p.add_argument("--left-service", choices=["a", "b", "both"])
+    p.add_argument(
+        "--left-service", choices=["a", "b", "both"], help="who also leaves the community (they are marked withdrawn)"
+    )
 
     p = command(sub, "withdraw", _withdraw, about="a member leaves the service without being in a pair")
-    p.add_argument("email")
-    p.add_argument("--reason", required=True)
-    p.add_argument("--feedback")
+    p.add_argument("email", help="the member's email address")
+    p.add_argument(
+        "--reason", required=True, help="one of the configured ending reasons (any case), e.g. 'time commitment'"
+    )
+    p.add_argument("--feedback", help="what the member said, in their words (optional)")
 
     p = command(sub, "cadence", _cadence, about="meet every week (1) or every two weeks (2)")
-    p.add_argument("pairing_id", type=int, metavar="PAIR_ID")
-    p.add_argument("--every", required=True, type=int, choices=pace.CADENCES)
+    p.add_argument("pairing_id", type=int, metavar="PAIR_ID", help="the pairing's number (see `pairs`)")
+    p.add_argument("--every", required=True, type=int, choices=pace.CADENCES, help="meet every N weeks")
 
     p = command(sub, "snooze", _snooze, about="leave an open pair alone until a date instead of ending it")
-    p.add_argument("pairing_id", type=int, metavar="PAIR_ID")
+    p.add_argument("pairing_id", type=int, metavar="PAIR_ID", help="the pairing's number (see `pairs`)")
     p.add_argument("--until", required=True, type=date_arg, help="YYYY-MM-DD")
-    p.add_argument("--note")
+    p.add_argument("--note", help="why, for the other moderators (optional)")
 
     p = command(sub, "attention", _attention, about="what needs the moderator (the home page's list)")
     p.add_argument("--as-of", type=date_arg, help="YYYY-MM-DD (default today)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     p = command(sub, "report", _report, about="reports: dropouts, checkins")
     p.add_argument("what", choices=["dropouts", "checkins"], help="dropouts, or checkins (answers per month)")
     p.add_argument("--from", dest="start", type=date_arg, help="YYYY-MM-DD")
     p.add_argument("--to", dest="end", type=date_arg, help="YYYY-MM-DD")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
 
 def _pairs(con, args) -> int:
@@ -64,6 +80,13 @@ def _pairs(con, args) -> int:
     else:
         for r in records:
             print(f"{r['id']:>5} {r['state']:<9} {r['a']} + {r['b']} since {r['started']}")
+        if not records and args.state:
+            print(f"No pairing is {args.state} now.")
+        elif not records:
+            print(
+                "No pairings yet. Suggest a round with `mentoring suggest --round`, then confirm each pair with "
+                "`mentoring confirm EMAIL_A EMAIL_B`."
+            )
     return 0
 
 
@@ -140,6 +163,8 @@ def _report(con, args) -> int:
         return 0
     median = "no median yet" if report["median_weeks"] is None else f"median {report['median_weeks']:.1f} weeks"
     print(f"{report['pairs']} pairs, {report['ended']} ended, {report['active']} active; {median}.")
+    if not report["pairs"]:
+        print("Nothing to report until pairs are confirmed (`mentoring suggest --round`, then `mentoring confirm`).")
     for r in report["reasons"]:
         print(f"  {r['reason']:<32} {r['count']:>5}  {r['share']:.0%}")
     return 0

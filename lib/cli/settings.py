@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from lib.cli.common import MODERATOR, command
 from lib.messages import settings
@@ -30,7 +31,10 @@ def _show(value) -> str:
 
 
 def _get(con, args) -> int:
-    print(_show(settings.get(con, args.key)))
+    shown = _show(settings.get(con, args.key))
+    print(shown)
+    if not shown:  # stdout stays the (empty) value for scripts; the person reading gets the next step
+        print(f"{args.key} is not set; set it with `mentoring settings set {args.key} VALUE`.", file=sys.stderr)
     return 0
 
 

@@ -13,11 +13,11 @@ from lib.intake import skills
 def register(sub: argparse._SubParsersAction) -> None:
     """Add skills and merge-skill."""
     p = command(sub, "skills", _skills, about="canonical skills with offered/wanted counts over accepted members")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     p = command(sub, "merge-skill", _merge_skill, about="merge skill FROM into skill INTO (names or aliases)")
-    p.add_argument("source", metavar="FROM")
-    p.add_argument("target", metavar="INTO")
+    p.add_argument("source", metavar="FROM", help="the skill to merge away (a name or an alias)")
+    p.add_argument("target", metavar="INTO", help="the skill it becomes part of (a name or an alias)")
 
 
 def _skills(con, args) -> int:
