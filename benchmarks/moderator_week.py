@@ -227,16 +227,16 @@ def _screen(mod: Moderator, week: Week, *, accept: int, decline: int, notes: int
         expect(page.get_by_text(re.compile(rf"{row + 1} unsaved changes? in the table"))).to_be_visible(timeout=SLOW)
     for row in range(accept):
         mod.cell(grid, row, 20)
-    expect(page.get_by_text(f"{accept} applicants ticked")).to_be_visible(timeout=SLOW)
+    expect(page.get_by_text(re.compile(rf"^{accept} applicants? ticked"))).to_be_visible(timeout=SLOW)
     mod.click(page.get_by_role("button", name=f"Accept {accept}"))
-    expect(page.get_by_text(re.compile(rf"Last change: accepted {accept} applicants"))).to_be_visible(timeout=SLOW)
-    expect(page.get_by_text(f"notes on {notes} applicants").first).to_be_visible(timeout=SLOW)
+    expect(page.get_by_text(re.compile(rf"Last change: accepted {accept} applicants?\b"))).to_be_visible(timeout=SLOW)
+    expect(page.get_by_text(re.compile(rf"notes on {notes} applicants?\b")).first).to_be_visible(timeout=SLOW)
     for row in range(decline):  # the accepted left the queue: the next ones moved up
         mod.cell(grid, row, 20)
-    expect(page.get_by_text(f"{decline} applicants ticked")).to_be_visible(timeout=SLOW)
+    expect(page.get_by_text(re.compile(rf"^{decline} applicants? ticked"))).to_be_visible(timeout=SLOW)
     mod.choose("Decline reason", "Not a fit for peer mentoring")
     mod.click(page.get_by_role("button", name=f"Decline {decline}"))
-    expect(page.get_by_text(re.compile(rf"Last change: declined {decline} applicants"))).to_be_visible(timeout=SLOW)
+    expect(page.get_by_text(re.compile(rf"Last change: declined {decline} applicants?\b"))).to_be_visible(timeout=SLOW)
 
 
 def _round(mod: Moderator) -> None:
@@ -299,14 +299,27 @@ def _why_leave(mod: Moderator) -> None:
     expect(mod.page.get_by_text(re.compile(r"the most common reason is")).first).to_be_visible(timeout=SLOW)
 
 
-def run(members: int, applications: int, *, folder: Path, headless: bool = True) -> list[Step]:
-    """Build the community, start the dashboard and a mail server, drive the week; returns the steps."""
+@dataclass(frozen=True)
+class Plan:
+    """How big the week is: the community, the import, and what the moderator does."""
+
+    members: int = 300
+    applications: int = 40
+    accept: int = 8
+    decline: int = 3
+    notes: int = 2
+    dropouts: int = 3
+
+
+def run(plan: Plan, *, folder: Path) -> tuple[list[Step], int]:
+    """Build the community, start the dashboard and a mail server, drive the week; returns the steps and how
+    many messages the mail server received."""
     from playwright.sync_api import sync_playwright
 
     from tests.mailserver import mail_server
     from tools.dashboard_server import launch_browser, running_dashboard
 
-    path, week = build_community(folder, members=members, applications=applications)
+    path, week = build_community(folder, members=plan.members, applications=plan.applications, dropouts=plan.dropouts)
     with mail_server() as smtp:
         env = {"MENTORING_SMTP": smtp.url(), "MENTORING_MAIL_FROM": FROM}
         with running_dashboard(path, env=env) as url, sync_playwright() as p:
@@ -317,24 +330,22 @@ def run(members: int, applications: int, *, folder: Path, headless: bool = True)
                 page.goto(url)
                 mod = Moderator(page)
                 mod.settled()
-                the_week(mod, week)
+                the_week(mod, week, accept=plan.accept, decline=plan.decline, notes=plan.notes)
             finally:
                 browser.close()
         sent = len(smtp.received)
-    mod.steps.append(Step(f"(mail server received {sent} messages)"))
-    return mod.steps
+    return mod.steps, sent
 
 
 def table(steps: list[Step]) -> str:
     """The steps as a Markdown table with the total and the goal."""
     lines = ["| Step | Actions | Seconds |", "|---|---:|---:|"]
-    lines += [f"| {s.name} | {s.actions} | {s.seconds:.1f} |" for s in steps if s.actions or s.seconds]
+    lines += [f"| {s.name} | {s.actions} | {s.seconds:.1f} |" for s in steps]
     actions, seconds = sum(s.actions for s in steps), sum(s.seconds for s in steps)
     lines.append(f"| **Total** | **{actions}** | **{seconds:.1f}** |")
     verdict = "met" if actions < GOAL_ACTIONS and seconds < GOAL_SECONDS else "NOT met"
-    notes = [s.name for s in steps if not (s.actions or s.seconds)]
     lines.append("")
-    lines.append(f"Goal: under {GOAL_ACTIONS} actions and {GOAL_SECONDS // 60} minutes: {verdict}. {' '.join(notes)}")
+    lines.append(f"Goal: under {GOAL_ACTIONS} actions and {GOAL_SECONDS // 60} minutes: {verdict}.")
     return "\n".join(lines)
 
 
@@ -344,9 +355,13 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=300, help="size of the generated community")
     parser.add_argument("--applications", type=int, default=40, help="applications in the week's import")
     args = parser.parse_args()
+    plan = Plan(members=args.members, applications=args.applications)
     with tempfile.TemporaryDirectory() as folder:
-        steps = run(args.members, args.applications, folder=Path(folder))
-    print(f"The moderator's week: {args.members} members, {args.applications} new applications\n")
+        steps, sent = run(plan, folder=Path(folder))
+    print(f"The moderator's week: {plan.members} members, {plan.applications} new applications, accept {plan.accept},")
+    print(
+        f"decline {plan.decline}, {plan.notes} notes, {plan.dropouts} drop-outs; the mail server received {sent} messages.\n"
+    )
     print(table(steps))
 
 
