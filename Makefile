@@ -17,6 +17,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python -m benchmarks.skills
 	$(BIN)/python -m benchmarks.matching
 	$(BIN)/python -m benchmarks.analytics
+	$(BIN)/python -m benchmarks.moderator_week
 
 fuzz: $(VENV)/.dev-installed
 	FUZZ_EXAMPLES=3000 $(BIN)/python -m pytest -q -s tests/unit/test_fuzz.py tests/unit/test_concurrency.py
