@@ -115,7 +115,7 @@ def reasons_chart(detail: pd.DataFrame, *, split: str = "ended_by") -> alt.Chart
         .encode(
             y=alt.Y("reason:N", sort=list(totals.index), title=None, axis=alt.Axis(labelLimit=260)),
             x=alt.X("sum(count):Q", title="Endings (count)", axis=alt.Axis(tickMinStep=1)),
-            color=alt.Color(f"{split}:N", title=titles[split], legend=alt.Legend(orient="top")),
+            color=alt.Color(f"{split}:N", title=titles[split], legend=alt.Legend(orient="top", labelLimit=0)),
             tooltip=[
                 alt.Tooltip("reason:N", title="Reason"),
                 alt.Tooltip(f"{split}:N", title=titles[split]),
