@@ -76,11 +76,12 @@ def summary(confirmed: list[int]) -> str:
 def _confirm_dialog(page: Page, found: rounds.Round, chosen: list[str]) -> None:
     plan = round_summary.plan(found.pairs, chosen)
     left_out = len(found.unmatched) + plan["unticked_members"]
+    pairs_, notes = plan["pairs"], plan["introductions"]
     st.markdown(
-        f"- **{plural(plan['pairs'], 'pair')}** are made: {plural(2 * plan['pairs'], 'member')} leave the waiting pool\n"
-        f"- **{plural(plan['introductions'], 'introduction')}** are drafted in the Outbox, one to each pair; "
+        f"- **{plural(pairs_, 'pair')}** {_is(pairs_)} made: {plural(2 * pairs_, 'member')} leave the waiting pool\n"
+        f"- **{plural(notes, 'introduction')}** {_is(notes)} drafted in the Outbox, one to each pair; "
         "you can send them right after\n"
-        f"- **{plural(left_out, 'member')}** of this round stay unpaired"
+        f"- **{plural(left_out, 'member')}** of this round {'stays' if left_out == 1 else 'stay'} unpaired"
         + (f" ({plan['unticked_members']} because you unticked their pair)" if plan["unticked_members"] else "")
     )
     kept = found.pairs[(found.pairs["a_email"] + "|" + found.pairs["b_email"]).isin(chosen)]
@@ -104,3 +105,7 @@ def unpaired_table(found: rounds.Round) -> None:
         column_order=["name", "email", "reason"],
         column_config={"email": "Email", "name": "Name", "reason": st.column_config.TextColumn("Why", width="large")},
     )
+
+
+def _is(count: int) -> str:
+    return "is" if count == 1 else "are"

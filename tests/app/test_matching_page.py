@@ -72,8 +72,8 @@ def test_confirming_the_round_takes_both_out_and_drafts_the_introduction(communi
     at.button(key="match.confirm_round").click().run()
     assert community.execute("SELECT count(*) FROM pairings").fetchone()[0] == 0  # it asks first
     said = "\n".join(m.value for m in at.markdown)
-    assert "**1 pair** are made" in said and "**1 introduction** are drafted" in said
-    assert "**1 member** of this round stay unpaired" in said and "1. Amara Okafor + Felix Braun" in said
+    assert "**1 pair** is made" in said and "**1 introduction** is drafted" in said
+    assert "**1 member** of this round stays unpaired" in said and "1. Amara Okafor + Felix Braun" in said
     at.button(key="match.confirm_go").click().run()
     assert not at.exception
     summary = next(s.value for s in at.success if "drafted in the Outbox" in s.value)

@@ -84,22 +84,13 @@ def _journey(page, url, smtp):
         page.get_by_role("button", name="Download rejected rows (CSV)").click()
     assert "not-an-email" in open(download.value.path(), encoding="utf-8-sig").read()
 
-    # screening: everyone valid to accepted
+    # screening: the queue holds the seven valid applicants; tick them all and accept them at once
     go(page, "Applicants", "Applicants")
-    for name in (
-        "Amara Okafor",
-        "Felix Braun",
-        "Ines Ruiz",
-        "Kenji Tanaka",
-        "Priya Sharma",
-        "Lucas Silva",
-        "Noor Haddad",
-    ):
-        choose(page, "Applicants", re.compile(re.escape(name)))
-    page.keyboard.press("Escape")
-    choose(page, "Move to", "accepted: Member: can be matched")
-    page.get_by_role("button", name="Move", exact=True).click()
+    page.get_by_text("Tick all 7 shown").click()
+    expect(page.get_by_text("7 applicants ticked")).to_be_visible()
+    page.get_by_role("button", name="Accept 7").click()
     expect(page.get_by_text("accepted: 7")).to_be_visible()
+    expect(page.get_by_text("Nobody waits for a decision.")).to_be_visible()
 
     # skills: the coverage chart and one skill's members
     go(page, "Skills", "Skills")
@@ -123,9 +114,19 @@ def _journey(page, url, smtp):
     why = page.locator('[data-testid="stMarkdown"] li')
     expect(why.filter(has_text=re.compile(r"^Amara teaches Felix \w"))).to_be_visible()
     expect(why.filter(has_text=re.compile(r"^Felix teaches Amara \w"))).to_be_visible()
-    choose(page, "Leave these pairs out", re.compile(r"Kenji Tanaka"))
+    # untick Kenji's pair in the round's table (the picker lists the pairs in the table's order)
+    page.get_by_role("combobox", name="Or confirm just one pair", exact=True).click()
+    order = [o.inner_text() for o in page.get_by_role("option").all()]
     page.keyboard.press("Escape")
+    row = next(i for i, text in enumerate(order) if "Kenji Tanaka" in text)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.evaluate("element => element.scrollIntoView({block: 'center'})")
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 40, box["y"] + 35 + 35 * row + 17)
     page.get_by_role("button", name="Confirm 2 pairs").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text("(2 because you unticked their pair)", exact=False)).to_be_visible()
+    dialog.get_by_role("button", name="Confirm 2 pairs").click()
     expect(page.get_by_text("their introductions are drafted in the Outbox").first).to_be_visible()
 
     # send both introductions from the Matching page through the real SMTP server
