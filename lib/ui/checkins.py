@@ -101,13 +101,16 @@ def _draft(page: ui.Page, *, send_now: bool) -> None:
 
 def import_form(page: ui.Page) -> None:
     """Upload the check-in form's CSV export; its answers are recorded and what could not be is listed."""
-    with st.expander("Import answers from the check-in form (CSV export)", icon=":material/upload_file:"):
+    # keyed, so it stays open while the page above it changes (a send's result showing, then gone)
+    box = st.expander("Import answers from the check-in form (CSV export)", icon=":material/upload_file:",
+                      key="checkins.import_box")  # fmt: skip
+    with box:
         st.caption(
             "Google Forms: Responses › Download responses (.csv). Any language the application import reads; "
             "the newest answer of a member wins, and unknown addresses are listed, not stored."
         )
         upload = st.file_uploader("Check-in form export", type=["csv", "tsv", "txt"], key="checkins.file")
-        if upload is not None and st.button("Import answers", key="checkins.import", type="primary"):
+        if st.button("Import answers", key="checkins.import", type="primary", disabled=upload is None):
             data, name = upload.getvalue(), upload.name
 
             def action(cursor) -> None:
