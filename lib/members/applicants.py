@@ -36,7 +36,9 @@ SELECT a.id, a.name, a.email, a.linkedin, a.github, a.other_links,
        coalesce(c.offers_canonical, []) AS offers_canonical, coalesce(c.wants_canonical, []) AS wants_canonical,
        a.timezone, a.experience_years, a.experience_text, a.goals, a.status,
        CAST(a.availability AS VARCHAR) AS availability, a.hours_per_week, a.availability_text, a.budget_text,
-       date_diff('day', a.applied_at, $now) AS days_waiting,
+       -- only people still waiting for a decision wait; a decided applicant's count would mean nothing
+       CAST(CASE WHEN a.status IN ('applied', 'screened', 'interviewed') THEN date_diff('day', a.applied_at, $now)
+       END AS DOUBLE) AS days_waiting,
        a.applied_at, a.submitted_at, a.status_changed_at, a.decline_reason, a.notes, a.is_demo,
        CAST(a.extra AS VARCHAR) AS extra
 FROM applicants a LEFT JOIN words w ON w.applicant_id = a.id LEFT JOIN canonical c ON c.applicant_id = a.id

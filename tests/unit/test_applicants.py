@@ -97,3 +97,13 @@ def test_a_compound_skill_word_is_listed_once_with_every_skill_it_names(con):
     row = applicants.list_applicants(con).iloc[0]
     assert list(row["offers"]) == ["HTML/CSS", "Go"]
     assert sorted(row["offers_canonical"]) == ["CSS", "Go", "HTML"]
+
+
+def test_days_waiting_is_counted_only_for_people_waiting_for_a_decision(people):
+    # Issue 21: declined and withdrawn people showed days "waiting" in the list and the CSV export.
+    emails = list(applicants.list_applicants(people)["email"])
+    applicants.set_status(people, emails[:1], "accepted")
+    applicants.set_status(people, emails[1:2], "declined", reason="not now")
+    table = applicants.list_applicants(people).set_index("email")
+    assert table.loc[emails[:2], "days_waiting"].isna().all()
+    assert (table.loc[emails[2:], "days_waiting"] >= 0).all()
