@@ -19,18 +19,21 @@ from lib.members.directory import member_by_email
 from lib.storage import db
 
 
-def eligible_members(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def eligible_members(con: duckdb.DuckDBPyConnection, *, only: list[int] | None = None) -> pd.DataFrame:
     """Accepted members not in an open pairing and not paused, with what scoring needs (their free
-    time as stored JSON, weekly budget and readable zone included)."""
+    time as stored JSON, weekly budget and readable zone included); `only`: just these of them (one
+    member's suggestions need a few hundred rows, not 20,000)."""
+    mine = "" if only is None else "AND applicant_id IN (SELECT unnest($only))"
     pool = con.execute(
-        """
+        f"""
         WITH accepted AS (
             SELECT applicant_id, min(changed_at) AS accepted_at FROM status_history
-            WHERE to_status = 'accepted' GROUP BY applicant_id
+            WHERE to_status = 'accepted' {mine} GROUP BY applicant_id
         ), counts AS (
             SELECT applicant_id, count(*) FILTER (WHERE kind = 'want') AS n_wants,
                    count(*) FILTER (WHERE kind = 'offer') AS n_offers
-            FROM (SELECT DISTINCT applicant_id, kind, skill_id FROM applicant_skills) GROUP BY applicant_id
+            FROM (SELECT DISTINCT applicant_id, kind, skill_id FROM applicant_skills WHERE true {mine})
+            GROUP BY applicant_id
         )
         SELECT a.id, a.name, a.email, a.timezone, a.experience_years,
                CAST(a.availability AS VARCHAR) AS availability, a.hours_per_week,
@@ -38,34 +41,38 @@ def eligible_members(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                a.requeued_at IS NOT NULL AS left_behind,
                coalesce(c.n_wants, 0) AS n_wants, coalesce(c.n_offers, 0) AS n_offers
         FROM applicants a LEFT JOIN accepted acc ON acc.applicant_id = a.id LEFT JOIN counts c ON c.applicant_id = a.id
-        WHERE a.status = 'accepted'
-          AND a.id NOT IN (SELECT applicant_id FROM open_pair_members)
-          AND a.id NOT IN (SELECT applicant_id FROM member_pauses WHERE until > CAST($now AS DATE))
+        WHERE {_ELIGIBLE} {mine.replace("applicant_id", "a.id")}
         ORDER BY a.id
         """,
-        {"now": db.now()},
+        {"now": db.now()} | ({} if only is None else {"only": [int(i) for i in only]}),
     ).df()
     zones = {t: timezones.to_zone(t) for t in pool["timezone"].dropna().unique()}
     pool["zone"] = pool["timezone"].map(zones).astype(object)
     return pool.set_index("id", drop=False)
 
 
+def eligible_ids(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Just the ids of the members eligible_members gives (a frame with the column `id`), found fast."""
+    return con.execute(f"SELECT a.id FROM applicants a WHERE {_ELIGIBLE} ORDER BY a.id", {"now": db.now()}).df()
+
+
+_ELIGIBLE = """a.status = 'accepted'
+          AND a.id NOT IN (SELECT applicant_id FROM open_pair_members)
+          AND a.id NOT IN (SELECT applicant_id FROM member_pauses WHERE until > CAST($now AS DATE))"""
+
+
 def candidate_pairs(con: duckdb.DuckDBPyConnection, pool: pd.DataFrame, *, member: int | None = None) -> pd.DataFrame:
-    """Mutual candidate pairs (a < b, or member first) with how many skills go each way (up to 2)."""
+    """Mutual candidate pairs (a < b, or member first) with how many skills go each way (up to 2).
+    For one member only the skills they want and offer are read on the other side."""
     db.register(con, "_pool_ids", pool[["id"]].reset_index(drop=True))
     one = "p.m = $member AND q.m <> $member" if member is not None else "p.m < q.m"
     try:
         return con.execute(
             f"""
-            WITH o AS (SELECT DISTINCT s.applicant_id AS m, s.skill_id AS k FROM applicant_skills s
-                       JOIN _pool_ids e ON e.id = s.applicant_id WHERE s.kind = 'offer' AND s.skill_id IS NOT NULL),
-                 w AS (SELECT DISTINCT s.applicant_id AS m, s.skill_id AS k FROM applicant_skills s
-                       JOIN _pool_ids e ON e.id = s.applicant_id WHERE s.kind = 'want' AND s.skill_id IS NOT NULL),
-                 keys AS (SELECT o.m, o.k AS x, w.k AS y FROM o JOIN w ON o.m = w.m WHERE o.k <> w.k)
+            WITH {_MUTUAL if member is None else _MUTUAL_OF_ONE}
             SELECT p.m AS a, q.m AS b, {_N_AB} AS n_ab, {_N_BA} AS n_ba
             FROM keys p JOIN keys q ON p.x = q.y AND p.y = q.x
-            WHERE {one}
-              AND NOT EXISTS (SELECT 1 FROM never_pair n WHERE n.low_id = least(p.m, q.m) AND n.high_id = greatest(p.m, q.m))
+            WHERE {one} AND {_NOT_NEVER}
             GROUP BY p.m, q.m ORDER BY p.m, q.m
             """,
             {"member": member} if member is not None else {},
@@ -145,6 +152,19 @@ _MUTUAL = """o AS (SELECT DISTINCT s.applicant_id AS m, s.skill_id AS k FROM app
                    JOIN _pool_ids e ON e.id = s.applicant_id WHERE s.kind = 'offer' AND s.skill_id IS NOT NULL),
              w AS (SELECT DISTINCT s.applicant_id AS m, s.skill_id AS k FROM applicant_skills s
                    JOIN _pool_ids e ON e.id = s.applicant_id WHERE s.kind = 'want' AND s.skill_id IS NOT NULL),
+             keys AS (SELECT o.m, o.k AS x, w.k AS y FROM o JOIN w ON o.m = w.m WHERE o.k <> w.k)"""
+# The same keys when one member ($member) is on one side: the others' offers only of what the member wants,
+# and their wants only of what the member offers (all other keys can never meet the member's).
+_MUTUAL_OF_ONE = """mine AS (SELECT DISTINCT kind, skill_id AS k FROM applicant_skills
+                      WHERE applicant_id = $member AND skill_id IS NOT NULL),
+             o AS (SELECT DISTINCT s.applicant_id AS m, s.skill_id AS k FROM applicant_skills s
+                   JOIN _pool_ids e ON e.id = s.applicant_id
+                   WHERE s.kind = 'offer' AND (s.applicant_id = $member
+                         OR s.skill_id IN (SELECT k FROM mine WHERE kind = 'want'))),
+             w AS (SELECT DISTINCT s.applicant_id AS m, s.skill_id AS k FROM applicant_skills s
+                   JOIN _pool_ids e ON e.id = s.applicant_id
+                   WHERE s.kind = 'want' AND (s.applicant_id = $member
+                         OR s.skill_id IN (SELECT k FROM mine WHERE kind = 'offer'))),
              keys AS (SELECT o.m, o.k AS x, w.k AS y FROM o JOIN w ON o.m = w.m WHERE o.k <> w.k)"""
 # Skills a teaches b (and b teaches a), counted up to 2: all the score uses (a pair's rows in the join are the
 # product of the two skill sets, so min <> max tells one skill from several without a DISTINCT count, which is

@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 
 from lib.matching import candidates, score, solve, why_not, wording
+from lib.members.directory import member_by_email
 from lib.storage import db
 
 EXACT_LIMIT = 3000  # above this many eligible members the round comes from solve.large_pool_pairs
@@ -101,9 +102,11 @@ def suggest_partners(
 ) -> pd.DataFrame:
     """The best partners for one member, ranked, with score components and reasons."""
     settings = settings or score.load_settings(con)
-    pool = candidates.eligible_members(con)
-    member = candidates.require_eligible(con, pool, email)
-    scored = score.score_pairs(candidates.candidate_pairs(con, pool, member=member), pool, settings)
+    found = member_by_email(con, email)
+    member = candidates.require_eligible(con, candidates.eligible_members(con, only=[found["id"]]), email)
+    raw = candidates.candidate_pairs(con, candidates.eligible_ids(con), member=member)
+    pool = candidates.eligible_members(con, only=[member, *raw["b"].tolist()])  # only the rows this needs
+    scored = score.score_pairs(raw, pool, settings)
     best = scored.sort_values(["score", "b"], ascending=[False, True]).head(limit)
     return describe_pairs(con, best, pool)
 
