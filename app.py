@@ -87,7 +87,9 @@ for kind, frame in page.read(attention.needs_attention).items():
             if kind in ui_checkins.KINDS:
                 ui_checkins.attention_row(page, kind, row, text, buttons, go)
             elif kind in ("no_trial", "no_outcome", "no_checkin"):
-                text.write(f"#{row.id} {ui.safe(row.a_name)} + {ui.safe(row.b_name)}: {row.days} days")
+                text.write(
+                    f"#{row.id} {ui.safe(row.a_name)} + {ui.safe(row.b_name)}: {ui.plural(int(row.days), 'day')}"
+                )
                 with buttons.popover("Nudge", icon=":material/mail:"):
                     st.code(attention.nudge_text(kind, row._asdict()), language=None, wrap_lines=True)
                 if kind == "no_trial" and buttons.button("Trial agreed", key=f"home.trial.{row.id}"):
@@ -99,11 +101,13 @@ for kind, frame in page.read(attention.needs_attention).items():
             elif kind == "snooze_over":
                 snooze_over(row, text, buttons)
             elif kind in ("left_behind", "waiting"):
-                text.write(f"{ui.safe(row.name)} ({ui.safe(row.email)}): waiting {row.days} days since acceptance")
+                text.write(
+                    f"{ui.safe(row.name)} ({ui.safe(row.email)}): waiting {ui.plural(int(row.days), 'day')} since acceptance"
+                )
                 if buttons.button("Find a partner", key=f"home.{kind}.{row.id}"):
                     go("pages/5_Matching.py", {"match.member": row.email, "match.tab": "For one member"})
             else:
-                text.write(f"{ui.safe(row.name)} ({ui.safe(row.email)}): applied {row.days} days ago")
+                text.write(f"{ui.safe(row.name)} ({ui.safe(row.email)}): applied {ui.plural(int(row.days), 'day')} ago")
                 if buttons.button("Open", key=f"home.screen.{row.id}"):
                     go("pages/2_Applicants.py", {"applicants.search": row.email})
         if len(frame) > 10:

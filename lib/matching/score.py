@@ -227,10 +227,10 @@ def _experience_reasons(pair: Pair) -> list[str]:
         return []
     low, high = sorted((ya, yb))
     if low == high:
-        return [f"both {wording.number(low)} years"]
+        return [f"both {wording.count(low, 'year')}"]
     if high - low <= 3:
         return [f"both {wording.number(low)}-{wording.number(high)} years"]
-    return [f"{pair.first_a} {wording.number(ya)} years, {pair.first_b} {wording.number(yb)} years"]
+    return [f"{pair.first_a} {wording.count(ya, 'year')}, {pair.first_b} {wording.count(yb, 'year')}"]
 
 
 def _timezone_reasons(pair: Pair) -> list[str]:
@@ -267,7 +267,7 @@ def _waiting_reasons(pair: Pair) -> list[str]:
         if person["left_behind"]
     ]
     longer, first = (pair.a, pair.first_a) if pair.a["waited_days"] >= pair.b["waited_days"] else (pair.b, pair.first_b)
-    return [*found, f"{first} waited {int(longer['waited_days'])} days"]
+    return [*found, f"{first} waited {wording.count(int(longer['waited_days']), 'day')}"]
 
 
 COMPONENTS = (

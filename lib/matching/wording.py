@@ -25,6 +25,11 @@ def number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
+def count(value: float, word: str) -> str:
+    """'1 year', '2 years', '2.5 years', '0 days': the word in the singular only for exactly one."""
+    return f"{number(value)} {word if float(value) == 1 else word + 's'}"
+
+
 def hours(value: float) -> str:
     """A weekly time budget in words: '30 min', '1 h', '1.5 h'."""
     if value < 1:

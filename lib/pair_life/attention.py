@@ -102,7 +102,7 @@ def _item(kind: str, title: str, row: dict) -> dict:
         "kind": kind,
         "email": row["email"],
         "since": _day(since),
-        "reason": f"{title}: {row['name']} ({row['days']} days).",
+        "reason": f"{title}: {row['name']} ({row['days']} day{'' if row['days'] == 1 else 's'}).",
     }
 
 
