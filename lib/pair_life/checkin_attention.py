@@ -79,7 +79,7 @@ def _time(con: duckdb.DuckDBPyConnection, params: dict) -> pd.DataFrame:
                END AS why
         FROM ({_PAIR}) p JOIN latest l ON l.pairing_id = p.id
         WHERE l.time_level > 0 AND NOT EXISTS (
-            SELECT 1 FROM pace_changes c WHERE c.pairing_id = p.id AND c.undone_at IS NULL AND c.changed_at > l.time_said)
+            SELECT 1 FROM pace_changes c WHERE c.pairing_id = p.id AND c.undone_at IS NULL AND c.changed_at >= l.time_said)
         ORDER BY since, p.id
         """,
         params,
