@@ -37,6 +37,13 @@ FROM = "Week Moderator <moderator@week.example>"
 _FIRST = "Ayla Bram Cato Dara Emil Femi Gwen Hugo Isla Joon Kemal Lena Milo Nora Otto Pia Quinn Rhea Sven Tara".split()
 _LAST = "Ahmed Berger Castro Dahl Engel Farah Greco Holm Ito Jansen Kaya Lund Moretti Nowak Osei Pires".split()
 SLOW = 60_000
+# Active pairs to end, found in the Pairs page's picker by what its label says ("Ann Lee + Bo Kim (active)");
+# the reason is the list's first unhappy one.
+_DROPOUTS = """
+SELECT a.name || ' + ' || b.name, (SELECT label FROM end_reasons WHERE active AND NOT happy ORDER BY position LIMIT 1)
+FROM pairings p JOIN applicants a ON a.id = p.a_id JOIN applicants b ON b.id = p.b_id
+WHERE p.state = 'active' ORDER BY p.id LIMIT ?
+"""
 
 
 @dataclass
@@ -54,7 +61,7 @@ class Week:
 
     csv_path: Path
     new_names: list[str]  # the week's applicants in the queue's order (newest first)
-    dropouts: list[tuple[int, str]] = field(default_factory=list)  # (pairing id, a reason) of active pairs
+    dropouts: list[tuple[str, str]] = field(default_factory=list)  # ("Ann Lee + Bo Kim", a reason): active pairs
 
 
 def week_applications(count: int = 40, *, seed: int = 21) -> bytes:
@@ -104,14 +111,10 @@ def build_community(folder: Path, *, members: int, applications: int, dropouts: 
         demo.load_demo(con, size=members)
         rows = list(csv.reader(io.StringIO(data.decode())))[1:]
         names = [row[2] for row in rows]  # submitted newest first, as the queue lists them
-        active = con.execute(
-            "SELECT p.id, r.label FROM pairings p, (SELECT label FROM end_reasons WHERE active AND NOT happy "
-            "ORDER BY position LIMIT 1) r WHERE p.state = 'active' ORDER BY p.id LIMIT ?",
-            [dropouts],
-        ).fetchall()
+        active = con.execute(_DROPOUTS, [dropouts]).fetchall()
     finally:
         con.close()
-    return path, Week(csv_path, names, [(int(i), str(r)) for i, r in active])
+    return path, Week(csv_path, names, [(str(name), str(r)) for name, r in active])
 
 
 class Moderator:
@@ -171,15 +174,15 @@ class Moderator:
         self.settled()
 
     def cell(self, grid, row: int, x: float, *, double: bool = False) -> None:
-        """Click (or double-click: two actions) one cell of an editable table (a canvas); row 0 is the first
-        under the header."""
+        """Click or double-click (one gesture, one action) one cell of an editable table (a canvas); row 0 is
+        the first under the header."""
         self.settled()
         # scrolling is not an action: the page may have scrolled down to a button below the table
         grid.evaluate("element => element.scrollIntoView({block: 'center'})")
         box = grid.bounding_box()
         at = (box["x"] + x, box["y"] + 35 + 35 * row + 17)
         (self.page.mouse.dblclick if double else self.page.mouse.click)(*at)
-        self.count(2 if double else 1)
+        self.count()
 
     def settled(self) -> None:
         """Wait for the dashboard to finish its run (not an action)."""
@@ -219,7 +222,7 @@ def _screen(mod: Moderator, week: Week, *, accept: int, decline: int, notes: int
     grid = page.locator('[data-testid="stDataFrame"]').first
     expect(grid).to_be_visible(timeout=SLOW)
     for row in range(notes):  # the Notes column starts 460 px in (tick 40, name 170, new 50, stage 110, days 90)
-        mod.cell(grid, row, 460 + 150, double=True)  # opens the cell's editor: counted as two clicks
+        mod.cell(grid, row, 460 + 150, double=True)  # a double click opens the cell's editor: one action
         area = page.locator("#portal textarea")
         expect(area).to_be_visible(timeout=SLOW)
         mod.fill(area, f"Video chat done: clear goals, a good fit ({week.new_names[row]})")
@@ -234,7 +237,7 @@ def _screen(mod: Moderator, week: Week, *, accept: int, decline: int, notes: int
     for row in range(decline):  # the accepted left the queue: the next ones moved up
         mod.cell(grid, row, 20)
     expect(page.get_by_text(re.compile(rf"^{decline} applicants? ticked"))).to_be_visible(timeout=SLOW)
-    mod.choose("Decline reason", "Not a fit for peer mentoring")
+    mod.click(page.get_by_text("Not a fit for peer mentoring", exact=True))
     mod.click(page.get_by_role("button", name=f"Decline {decline}"))
     expect(page.get_by_text(re.compile(rf"Last change: declined {decline} applicants?\b"))).to_be_visible(timeout=SLOW)
 
@@ -276,15 +279,14 @@ def _dropouts(mod: Moderator, week: Week) -> None:
     from playwright.sync_api import expect
 
     page = mod.page
-    for pairing_id, reason in week.dropouts:
-        picker = page.get_by_role("combobox", name="Open a pairing", exact=True)
-        mod.click(picker)
-        mod.type(f"#{pairing_id} ")
+    for name, reason in week.dropouts:
+        mod.click(page.get_by_role("combobox", name="Open a pairing", exact=True))
+        mod.type(f"{name} (active)")  # the picker's labels: "#12 Ann Lee + Bo Kim (active)"
         mod.press("Enter")
         mod.click(page.get_by_role("button", name="Record a drop-out or ending"))
         dialog = page.get_by_role("dialog")
         expect(dialog).to_be_visible(timeout=SLOW)
-        mod.choose("Main reason", reason)
+        mod.click(dialog.get_by_text(reason, exact=True))
         mod.fill(dialog.get_by_label("Feedback, in their words"), "New job, no evenings free for a while")
         mod.click(dialog.get_by_role("button", name="Record the ending"))
         expect(page.get_by_text(re.compile(rf"Last recorded: ended of .*\({re.escape(reason)}"))).to_be_visible(

@@ -7,8 +7,8 @@ import streamlit as st
 from lib import ui
 from lib.insight.search import rows_containing
 from lib.pair_life import lifecycle, pairs
-from lib.ui import pairs_bulk
 from lib.ui import checkins as ui_checkins
+from lib.ui import pairs_bulk
 
 page = ui.page_setup("Pairs", ":material/diversity_3:")
 st.title("Pairs")
@@ -48,7 +48,7 @@ def ending_dialog(pair) -> None:
     sides = {"a": pair["a_name"], "b": pair["b_name"], "both": "Both", "moderator": "The moderator"}
     by = st.radio("Who ended it?", list(sides), format_func=sides.get, horizontal=True, key="end.by")
     reasons = list(page.read(lifecycle.end_reasons)["label"])
-    reason = st.selectbox("Main reason", reasons, key="end.reason")
+    reason = st.radio("Main reason", reasons, key="end.reason", horizontal=True)
     secondary = st.multiselect("Other reasons (optional)", [r for r in reasons if r != reason], key="end.secondary")
     feedback = st.text_area("Feedback, in their words", key="end.feedback")
     came = {"member": "from the member directly", "moderator": "through me"}
@@ -87,7 +87,11 @@ def pairings_table() -> None:
         st.info(NO_MATCH if filtered else NO_PAIRS, icon=":material/info:")
         return
     shown = ui.readable_pairs(table.head(ui.MAX_ROWS))
-    st.dataframe(shown, hide_index=True, key="pairs.table", column_order=list(COLUMNS), column_config=COLUMNS)
+    picked = st.dataframe(
+        shown, hide_index=True, key="pairs.table", column_order=list(COLUMNS), column_config=COLUMNS,
+        on_select="rerun", selection_mode="single-row",
+    )  # fmt: skip
+    pairs_bulk.open_clicked(picked, shown)
     st.caption(ui.shown_caption(len(shown), len(table), "pairings", order="most recently changed"))
     ui.download_csv(table, filename="pairs.csv", label="Download pairs (CSV)", key="pairs.download")
     choices = table.head(ui.MAX_CHOICES)

@@ -10,6 +10,7 @@ from lib.messages import settings
 from lib.pair_life import bulk
 from lib.ui import Page, plural
 
+CLICKED = "pairs.clicked"  # the pairs table's selected rows at the last run
 GENERATION = "pairs.trials.generation"  # bumped after each move or undo, so the list starts ticked again
 TRIAL_COLUMNS = {
     "move": st.column_config.CheckboxColumn("Move", help="Untick a pair whose trial did not go well", width=60),
@@ -52,6 +53,17 @@ def who_left(sides: dict[str, str]) -> list[str]:
     st.markdown("**Who left the service altogether?** The others go back into the pool with priority.")
     row = st.container(horizontal=True)
     return [side for side in ("a", "b") if row.checkbox(f"{sides[side]} left", key=f"end.left.{side}")]
+
+
+def open_clicked(event, shown) -> None:
+    """Open the pairing whose row was just clicked in the pairs table (one click instead of the picker's
+    three); a selection that did not change since the last run leaves the picker alone."""
+    rows = list(event.selection.rows) if event else []
+    if rows == st.session_state.get(CLICKED):
+        return
+    st.session_state[CLICKED] = rows
+    if rows and rows[0] < len(shown):
+        st.session_state["pairs.pick"] = int(shown.iloc[rows[0]]["id"])
 
 
 def _undo_line(page: Page) -> None:

@@ -169,11 +169,9 @@ def download(table: pd.DataFrame) -> None:
 
 def _decline_row(page: Page, edits: screening.Change, ticked: list[int]) -> None:
     reasons = page.read(settings.get, "decline_reasons")
-    row = st.container(horizontal=True, vertical_alignment="bottom")
     hint = "Edit the list: python -m lib settings set decline_reasons 'a, b, c'"
-    reason = row.selectbox(
-        "Decline reason", reasons, index=None, key=REASON, placeholder="Choose a reason", help=hint, width=320
-    )
+    reason = st.radio("Decline reason", reasons, index=None, key=REASON, horizontal=True, help=hint)
+    row = st.container(horizontal=True, vertical_alignment="bottom")
     sentence = row.text_input("In a sentence (optional)", key=SENTENCE, placeholder="private to moderators")
     if row.button(f"Decline {len(ticked)}", key="applicants.decline", disabled=not ticked or not reason):
         edits.reason = screening.decline_reason(reason, sentence)

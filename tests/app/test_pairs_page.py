@@ -37,7 +37,7 @@ def test_dialog_records_an_ending_and_the_partner_is_suggested_again(con, pair):
     at = _open(pair)
     at.button(key="pairs.end").click().run()
     at.radio(key="end.by").set_value("a")
-    at.selectbox(key="end.reason").set_value("time commitment")
+    at.radio(key="end.reason").set_value("time commitment")
     at.text_area(key="end.feedback").input("Too busy with a new job")
     at.checkbox(key="end.left.a").check()
     at.button(key="end.save").click().run()
