@@ -221,7 +221,7 @@ def attention_row(page: ui.Page, kind: str, row, text, buttons, go: Callable[[st
 
 def _unanswered_row(page: ui.Page, row, text, buttons, since: str, go) -> None:
     text.write(
-        f"{ui.safe(row.name)} ({ui.safe(row.email)}), pair #{row.pair_id} with {ui.safe(row.partner_name)}: "
+        f"{ui.recipients([{'name': row.name, 'email': row.email}])}, pair #{row.pair_id} with {ui.safe(row.partner_name)}: "
         f"{ui.safe(row.why)} ({since})"
     )
     first, who, pair = ui.safe(row.name.split()[0] if row.name else row.email), page.moderator, int(row.pair_id)

@@ -114,7 +114,7 @@ def test_home_proposes_pausing_a_member_who_left_three_check_ins_unanswered(con,
     clock.days(70)
     ui.forget_reads()
     at = _open()
-    assert "Ann Lee (ann@x.org), pair #1 with Bo Kim: left 3 check-ins in a row unanswered" in _texts(at)
+    assert "Ann Lee `ann@x.org`, pair #1 with Bo Kim: left 3 check-ins in a row unanswered" in _texts(at)
     pause = next(b for b in at.button if b.key and b.key.startswith("home.pause."))
     pause.click().run()
     assert not at.exception
