@@ -17,8 +17,9 @@ from lib.ui import Page, plural, safe
 
 CONFIRMING = "match.confirming"  # the pair keys ('a_email|b_email') the open dialog would confirm
 CONFIRMED, SUMMARY = "match.confirmed", "match.summary"
+SHORT_LIST = 20  # the left-out list starts open up to this many members
 PAIR_COLUMNS = {
-    "confirm": st.column_config.CheckboxColumn("Pair them", help="Untick a pair to leave it out", width=80),
+    "confirm": st.column_config.CheckboxColumn("Pair", help="Untick a pair to leave it out of the confirm", width=60),
     "a_name": st.column_config.TextColumn("Member A"),
     "b_name": st.column_config.TextColumn("Member B"),
     "score": st.column_config.NumberColumn("Score", format="%.0f", width=60),
@@ -95,16 +96,15 @@ def _confirm_dialog(page: Page, found: rounds.Round, chosen: list[str]) -> None:
 
 
 def unpaired_table(found: rounds.Round) -> None:
-    """The members the round leaves out, each with the sentence saying why."""
+    """The members the round leaves out, each with the whole sentence saying why (a table that wraps, in an
+    expander that starts open for a short list)."""
     if found.unmatched.empty:
         return
-    st.subheader("Left out this round, and why")
-    st.dataframe(
-        found.unmatched,
-        hide_index=True,
-        column_order=["name", "email", "reason"],
-        column_config={"email": "Email", "name": "Name", "reason": st.column_config.TextColumn("Why", width="large")},
-    )
+    left = found.unmatched
+    title = f"Left out this round, and why ({len(left):,})"
+    with st.expander(title, expanded=len(left) <= SHORT_LIST, icon=":material/person_off:"):
+        shown = left[["name", "email", "reason"]].rename(columns={"name": "Name", "email": "Email", "reason": "Why"})
+        st.table(shown, hide_index=True, border="horizontal")
 
 
 def _is(count: int) -> str:

@@ -122,7 +122,7 @@ def _journey(page, url, smtp):
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.evaluate("element => element.scrollIntoView({block: 'center'})")
     box = grid.bounding_box()
-    page.mouse.click(box["x"] + 40, box["y"] + 35 + 35 * row + 17)
+    page.mouse.click(box["x"] + 30, box["y"] + 35 + 35 * row + 17)
     page.get_by_role("button", name="Confirm 2 pairs").click()
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_text("(2 because you unticked their pair)", exact=False)).to_be_visible()
