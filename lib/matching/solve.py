@@ -70,7 +70,40 @@ def large_pool_pairs(edges: pd.DataFrame, *, most_people: bool = True) -> pd.Dat
     both = pd.concat([chosen, max_weight_pairs(rest, most_people=most_people)])
     if most_people:
         both = augmented(edges, both)
+    settled = nodes[(partner != np.arange(len(nodes))) & (partner[partner] == np.arange(len(nodes)))]
+    both = polished(edges, both, np.setdiff1d(nodes, settled), most_people=most_people)
     return both.sort_values(["score", "a"], ascending=[False, True]).reset_index(drop=True)
+
+
+def polished(
+    edges: pd.DataFrame, chosen: pd.DataFrame, unsure: np.ndarray, *, most_people: bool, near: int = 10
+) -> pd.DataFrame:
+    """The matching re-solved exactly around the members whose pairs the relaxation left unsure.
+
+    `unsure` are the members not in a two-member cycle of the double cover (on a longer cycle, or
+    unmatched there). The region is them, each one's `near` best-scored neighbours, and the current
+    partners of all of these (so no kept pair crosses the region's border); the pairs inside it are
+    chosen again by the exact solver and kept when that is better (it never is worse: the current pairs
+    inside the region are one of its answers)."""
+    if len(unsure) == 0 or chosen.empty:
+        return chosen
+    ends = pd.DataFrame(
+        {
+            "m": np.concatenate([edges["a"].to_numpy(), edges["b"].to_numpy()]),
+            "o": np.concatenate([edges["b"].to_numpy(), edges["a"].to_numpy()]),
+            "score": np.concatenate([edges["score"].to_numpy(), edges["score"].to_numpy()]),
+        }
+    )
+    ends = ends[ends["m"].isin(unsure)].sort_values(["m", "score", "o"], ascending=[True, False, True])
+    region = np.union1d(unsure, ends.groupby("m").head(near)["o"].to_numpy())
+    mate = pd.concat([chosen.set_index("a")["b"], chosen.set_index("b")["a"]])
+    region = np.union1d(region, mate.reindex(region).dropna().to_numpy().astype(region.dtype))
+    inside = edges[edges["a"].isin(region) & edges["b"].isin(region)]
+    now = chosen[chosen["a"].isin(region)]
+    again = max_weight_pairs(inside, most_people=most_people)
+    if (len(again) if most_people else 0, again["score"].sum()) <= (len(now) if most_people else 0, now["score"].sum()):
+        return chosen
+    return pd.concat([chosen[~chosen["a"].isin(region)], again])
 
 
 def augmented(edges: pd.DataFrame, chosen: pd.DataFrame, *, depth: int = 4, budget: int = 4000) -> pd.DataFrame:

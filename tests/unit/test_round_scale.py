@@ -4,6 +4,7 @@ large-pool round keeping the answer (the most people, then nearly the best score
 import json
 import random
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -143,3 +144,12 @@ def test_never_pair_marks_hold_in_the_pruned_round(community, monkeypatch):
     assert frozenset((first["a_email"], first["b_email"])) not in {
         frozenset((p.a_email, p.b_email)) for p in found.pairs.itertuples()
     }
+
+
+def test_polishing_re_solves_the_region_around_unsure_members_and_never_makes_it_worse():
+    edges = pd.DataFrame({"a": [1, 2, 3, 1, 5], "b": [2, 3, 4, 4, 6], "score": [10.0, 50.0, 10.0, 50.0, 30.0]})
+    chosen = edges.iloc[[0, 2, 4]]  # 1=2 and 3=4 (20), 5=6 far away
+    found = solve.polished(edges, chosen, np.array([1]), most_people=True)
+    assert _keys(found) == {(2, 3), (1, 4), (5, 6)}
+    best = solve.polished(edges, found, np.array([1]), most_people=True)
+    assert _keys(best) == _keys(found)  # already best: kept as it is
