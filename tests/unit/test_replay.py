@@ -57,16 +57,31 @@ def test_after_loading_the_demo_there_is_no_ending_to_undo(con, frozen):
     assert lifecycle.undo_last_ending(con)["pairing_id"] == open_pair
 
 
-def test_loading_the_demo_takes_under_two_seconds(tmp_path):
-    con = startup.open_database(tmp_path / "timed.duckdb")
+class _Counting:
+    """A connection that counts the statements run through it (DuckDB costs about 1 ms each here)."""
+
+    def __init__(self, con) -> None:
+        self._con, self.statements = con, 0
+
+    def execute(self, *args, **kwargs):
+        self.statements += 1
+        return self._con.execute(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+
+def test_loading_the_demo_runs_a_few_hundred_statements_not_thousands(tmp_path):
+    # Issue 21: the load took 3.4-5.0 s, nearly all of it some 3,000 single-row statements (measured: 3,095).
+    # Counting statements rather than seconds keeps the test steady on a busy machine; the seconds are in
+    # benchmarks/demo_load.py and the README.
+    con = startup.open_database(tmp_path / "counted.duckdb")
     try:
+        counted = _Counting(con)
         started = time.perf_counter()
-        demo.load_demo(con)
-        first = time.perf_counter() - started
-        started = time.perf_counter()
-        demo.load_demo(con)
-        again = time.perf_counter() - started
+        demo.load_demo(counted)
+        seconds = time.perf_counter() - started
     finally:
         con.close()
-    # The goal is 2 s; the test allows 4 s because other work shares this machine's two cores.
-    assert min(first, again) < 4.0, (first, again)
+    assert counted.statements < 400, counted.statements
+    assert seconds < 30  # only a guard against a hang; the goal (2 s) is measured by the benchmark
