@@ -16,7 +16,7 @@ def numbers(chart, frame, name: str, *, width: str = "stretch") -> None:
     """The chart, and its numbers one click away."""
     st.altair_chart(chart, width=width)
     with st.expander("Numbers"):
-        st.dataframe(frame, hide_index=True)
+        st.dataframe(charts.readable(frame), hide_index=True)
         ui.chart_downloads(chart, frame, name=name, key=f"analytics.{name}")
 
 

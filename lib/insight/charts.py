@@ -103,6 +103,28 @@ LEGEND_WORDS = {
 }
 
 
+# Column headings of the analytics tables as a moderator reads them (the CSV downloads keep the names).
+COLUMN_WORDS = {
+    "reason": "Reason", "kind": "Kind", "ended_by": "Who ended it", "count": "Count", "share": "Share",
+    "month": "Month", "group": "Group", "weeks": "Weeks", "at_risk": "Pairs still going before",
+    "ended": "Ended", "survival": "Still going (share)", "pairs": "Pairs", "applied": "Applied",
+    "screened": "Screened", "interviewed": "Interviewed", "accepted": "Accepted", "matched": "Matched",
+    "active": "Active", "active_4_weeks": "Active 4+ weeks", "active_12_weeks": "Active 12+ weeks",
+    "days": "Days", "skill": "Skill", "median_weeks": "Median weeks", "enough": "Enough pairs to tell",
+    "stage": "Stage", "members": "Members", "conversion": "From the stage before", "verdict": "",
+    "small": "Too few to tell", "dropouts": "Drop-outs", "rate": "Drop-out rate",
+}  # fmt: skip
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """An analytics table with headings in words and who-ended / kind values as the legends name them."""
+    shown = frame.copy()
+    for column, words in LEGEND_WORDS.items():
+        if column in shown.columns:
+            shown[column] = shown[column].map(lambda v, w=words: w.get(v, v) if isinstance(v, str) else v)
+    return shown.rename(columns={c: COLUMN_WORDS[c] for c in shown.columns if COLUMN_WORDS.get(c)})
+
+
 def reasons_chart(detail: pd.DataFrame, *, split: str = "ended_by") -> alt.Chart:
     """Endings per reason as horizontal bars, coloured by who ended them (or by kind)."""
     titles = {"ended_by": "Who ended it", "kind": "Kind"}

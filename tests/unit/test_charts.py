@@ -81,3 +81,15 @@ def test_the_reasons_legend_names_who_ended_a_pair_in_words():
         "both members",
         "the moderator",
     }
+
+
+def test_analytics_tables_read_in_words():
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {"reason": ["time commitment"], "kind": ["no-go"], "ended_by": ["b"], "count": [2], "share": [0.5]}
+    )
+    shown = charts.readable(frame)
+    assert list(shown.columns) == ["Reason", "Kind", "Who ended it", "Count", "Share"]
+    assert shown.iloc[0].tolist() == ["time commitment", "stopped at or before the trial", "one member", 2, 0.5]
+    assert list(frame.columns) == ["reason", "kind", "ended_by", "count", "share"]  # the download keeps names
