@@ -90,10 +90,10 @@ def how_long() -> None:
         return
     summary = analytics.retention_summary(curves)
     st.dataframe(
-        summary,
+        charts.readable(summary),
         hide_index=True,
         key="analytics.retention_summary",
-        column_config={"median_weeks": st.column_config.NumberColumn("median weeks", format="%.1f")},
+        column_config={"Median weeks": st.column_config.NumberColumn("Median weeks", format="%.1f")},
     )
     drawable = curves[curves["group"].isin(summary[summary["pairs"] >= analytics.MIN_GROUP]["group"])]
     if drawable.empty:
@@ -129,9 +129,9 @@ def skill_outcomes() -> None:
     else:
         st.info("Too few pairs per skill to tell yet (5 pairs per skill needed).")
         st.dataframe(
-            outcomes,
+            charts.readable(outcomes),
             hide_index=True,
-            column_config={"median_weeks": "median weeks lasted", "enough": "5+ pairs"},
+            column_config={"Median weeks": "Median weeks lasted", "Enough pairs to tell": "5+ pairs"},
         )
 
 

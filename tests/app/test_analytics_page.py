@@ -78,7 +78,7 @@ def test_retention_split_shows_groups_and_verdicts(page):
     _tab(page, "Duration")
     page.selectbox(key="analytics.factor").set_value("trial").run()
     summary = next(d.value for d in page.dataframe if "verdict" in d.value.columns)
-    assert set(summary["group"]) == {"trial held", "no trial"}
+    assert set(summary["Group"]) == {"trial held", "no trial"}
     curves = chart_frames(page, "How long pairs last")[0]
     assert set(curves["group"]) <= {"trial held", "no trial"} and curves["survival"].between(0, 1).all()
 
