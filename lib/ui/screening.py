@@ -41,17 +41,18 @@ COLUMNS = {
     "name": st.column_config.TextColumn("Name", pinned=True, width=170),
     "new": st.column_config.TextColumn("New", help="Arrived with the latest import", width=50),
     "status": st.column_config.SelectboxColumn("Stage", options=list(stages.MOVABLE), required=True, width=110),
-    "days_waiting": st.column_config.NumberColumn(
+    "days_waiting": st.column_config.TextColumn(
         "Days waiting", help="Days since the application, while undecided", width=90
     ),
     "notes": st.column_config.TextColumn("Notes from the chat", width=300, help="Type, or press Enter, to write"),
+    "decline_reason": st.column_config.TextColumn("Declined because", width="medium"),
     "email": st.column_config.TextColumn("Email"),
     "offers": st.column_config.ListColumn("Can offer"),
     "wants": st.column_config.ListColumn("Wants to learn"),
     "timezone": st.column_config.TextColumn("Time zone"),
     "free_times": st.column_config.TextColumn("Free times", help="When they are usually free, in their own time"),
     "weekly_budget": st.column_config.TextColumn("Weekly budget", help="The time a week they said they can give"),
-    "experience_years": st.column_config.NumberColumn("Experience (years)", format="%.1f"),
+    "experience_years": st.column_config.TextColumn("Experience (years)"),
     "linkedin": st.column_config.LinkColumn("LinkedIn", display_text="profile"),
     "github": st.column_config.LinkColumn("GitHub", display_text="profile"),
 }
@@ -204,6 +205,10 @@ def _shown(table: pd.DataFrame) -> pd.DataFrame:
     shown = table.replace({"free_times": {"": "unknown"}, "weekly_budget": {"": "unknown"}})
     shown["timezone"] = shown["timezone"].fillna("unknown")
     shown["notes"] = shown["notes"].fillna("")
+    shown["decline_reason"] = shown["decline_reason"].fillna("")
+    # blank, never "None", for people who do not wait and answers not given
+    shown["days_waiting"] = shown["days_waiting"].map(lambda d: "" if pd.isna(d) else f"{int(d)}")
+    shown["experience_years"] = shown["experience_years"].map(lambda y: "" if pd.isna(y) else f"{y:g}")
     shown["new"] = shown["is_new"].map({True: "new", False: ""})
     return shown.set_index(shown["id"].astype(int))
 
