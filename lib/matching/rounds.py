@@ -15,7 +15,7 @@ from lib.storage import db
 EXACT_LIMIT = 3000  # above this many eligible members the round comes from solve.large_pool_pairs
 # Above EXACT_LIMIT each member keeps their best PRUNE_KEEP partners by a bound computed in SQL before scoring
 # (candidates.pruned_pairs); chosen by measurement: see benchmarks/matching.py and the README.
-PRUNE_KEEP = 40
+PRUNE_KEEP = 80
 AUTO_ROUND_LIMIT = 1000  # the Matching page computes a round by itself up to this many waiting members
 PAIR_COLUMNS = ["a", "b", "a_email", "b_email", "a_name", "b_name", "score", "a_teaches_b", "b_teaches_a", "reasons"]
 PAIR_COLUMNS += ["shared_hours", "cadence_weeks"]  # hours a week both are free (NaN unknown); proposed pace
