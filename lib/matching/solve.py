@@ -112,18 +112,13 @@ def augmented(edges: pd.DataFrame, chosen: pd.DataFrame, *, depth: int = 4, budg
     left out to another; each search follows at most `depth` kept pairs and visits at most `budget` members,
     best-scored edges first (deterministic). No blossoms are shrunk, so a path through an odd cycle can be
     missed: the benchmark compares the pairs with the exact solver's."""
-    a, b, weight = edges["a"].to_numpy(), edges["b"].to_numpy(), edges["score"].to_numpy()
-    order = np.lexsort((b, a, -weight))
-    neighbours: dict[int, list[tuple[int, int]]] = {}
-    for row in order.tolist():
-        neighbours.setdefault(int(a[row]), []).append((int(b[row]), row))
-        neighbours.setdefault(int(b[row]), []).append((int(a[row]), row))
+    neighbours = _Neighbours(edges)
     mate = {}
     for x, y in zip(chosen["a"].tolist(), chosen["b"].tolist()):
         mate[x], mate[y] = y, x
     flipped = False
-    for start in sorted(n for n in neighbours if n not in mate):
-        if start in mate:  # matched meanwhile, as the far end of an earlier path
+    for start in neighbours.nodes.tolist():
+        if start in mate:  # matched from the start, or meanwhile as the far end of an earlier path
             continue
         path = _augmenting_path(start, neighbours, mate, depth, budget)
         if path:
@@ -136,12 +131,27 @@ def augmented(edges: pd.DataFrame, chosen: pd.DataFrame, *, depth: int = 4, budg
     return edges.merge(pairs, on=["a", "b"])
 
 
-def _augmenting_path(start: int, neighbours: dict, mate: dict, depth: int, budget: int) -> list[int] | None:
+class _Neighbours:
+    """Each member's candidates, best score first (ties by id), in flat arrays: no Python object per edge."""
+
+    def __init__(self, edges: pd.DataFrame) -> None:
+        a, b, weight = edges["a"].to_numpy(), edges["b"].to_numpy(), edges["score"].to_numpy()
+        ends, others, weights = np.concatenate([a, b]), np.concatenate([b, a]), np.concatenate([weight, weight])
+        order = np.lexsort((others, -weights, ends))
+        self._ends, self._others = ends[order], others[order]
+        self.nodes = np.unique(ends)
+
+    def get(self, node: int, default=()) -> list[int]:
+        first, last = np.searchsorted(self._ends, [node, node + 1])
+        return self._others[first:last].tolist() if last > first else list(default)
+
+
+def _augmenting_path(start: int, neighbours: _Neighbours, mate: dict, depth: int, budget: int) -> list[int] | None:
     parent, frontier, seen = {start: None}, [start], 1
     for _ in range(depth + 1):
         following = []
         for x in frontier:
-            for y, _row in neighbours.get(x, ()):
+            for y in neighbours.get(x):
                 if y in parent:
                     continue
                 if y not in mate:
