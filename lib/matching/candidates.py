@@ -81,7 +81,7 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, pool: pd.DataFrame, *, membe
         db.unregister(con, "_pool_ids")
 
 
-def pruned_pairs(con: duckdb.DuckDBPyConnection, pool: pd.DataFrame, keep: int) -> pd.DataFrame:
+def pruned_pairs(con: duckdb.DuckDBPyConnection, pool: pd.DataFrame, keep: int, *, chunk: int = 2000) -> pd.DataFrame:
     """The candidate pairs a large round starts from, pruned in SQL before anything is scored.
 
     Every mutual pair is found as in candidate_pairs, but only inside DuckDB: pairs whose members both gave
@@ -91,37 +91,64 @@ def pruned_pairs(con: duckdb.DuckDBPyConnection, pool: pd.DataFrame, keep: int) 
     (reciprocity, experience, shared free hours, waiting; 0.5 for a part that is unknown, as the score
     leaves it out); the pairs kept are then scored exactly. The moderator's optional hard limits are applied
     later, by the score, so with limits set a member may keep fewer than `keep` partners.
+
+    Members are taken `chunk` at a time, each with all their partners, so DuckDB holds a chunk's pairs,
+    not all of them (49.8 million at 50,000 members); each pair is looked at from both ends.
     """
     masks, known = freetime.member_masks(pool, freetime.window_start(db.now()))
     words = pd.DataFrame(masks.view(np.int64), columns=[f"w{i}" for i in range(masks.shape[1])])
     ids = pool[["id", "n_wants", "experience_years", "waited_days", "left_behind"]].reset_index(drop=True)
     db.register(con, "_pool_ids", pd.concat([ids, words, pd.Series(known, name="known")], axis=1))
     shared = " + ".join(f"bit_count(pa.{w} & pb.{w})" for w in words.columns)
+    found = []
     try:
-        return con.execute(
-            f"""
-            WITH {_MUTUAL},
-                 mutual AS (SELECT p.m AS a, q.m AS b, {_N_AB} AS n_ab, {_N_BA} AS n_ba
-                            FROM keys p JOIN keys q ON p.x = q.y AND p.y = q.x
-                            WHERE p.m < q.m AND {_NOT_NEVER} GROUP BY p.m, q.m),
-                 timed AS (SELECT c.*, CASE WHEN pa.known AND pb.known
-                                            THEN ({shared}) * 0.5 / {freetime.WINDOW_DAYS / 7} END AS free_hours,
-                                  50 * sqrt(least(c.n_ba, 2) / greatest(least(pa.n_wants, 2), 1)
-                                            * least(c.n_ab, 2) / greatest(least(pb.n_wants, 2), 1))
-                                  + 15 * coalesce(1 - least(abs(pa.experience_years - pb.experience_years), 10) / 10, 0.5)
-                                  + 15 * CASE WHEN pa.left_behind OR pb.left_behind THEN 1
-                                         ELSE least(1, (pa.waited_days + pb.waited_days) / 2 / 60) END AS partial
-                           FROM mutual c JOIN _pool_ids pa ON pa.id = c.a JOIN _pool_ids pb ON pb.id = c.b),
-                 bound AS (SELECT a, b, n_ab, n_ba, partial + 20 * coalesce(least(free_hours, 4) / 4, 0.5) AS bound
-                           FROM timed WHERE free_hours IS NULL OR free_hours > 0),
-                 ends AS (SELECT a AS m, b AS o, bound FROM bound UNION ALL SELECT b, a, bound FROM bound),
-                 tops AS (SELECT m, unnest(max_by(o, CAST(round(bound * 1000) AS BIGINT) * 4294967296 - o, {int(keep)})) AS o FROM ends GROUP BY m),
-                 best AS (SELECT DISTINCT least(m, o) AS a, greatest(m, o) AS b FROM tops)
-            SELECT c.a, c.b, c.n_ab, c.n_ba FROM bound c SEMI JOIN best USING (a, b) ORDER BY c.a, c.b
-            """
-        ).df()
+        # the keys and the members' columns once, as tables: every chunk reads them
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _keys AS WITH {_MUTUAL} SELECT * FROM keys")
+        con.execute("CREATE OR REPLACE TEMP TABLE _attrs AS SELECT * FROM _pool_ids")
+        members = pool["id"].to_numpy()
+        for start in range(0, len(members), chunk):
+            db.register(con, "_chunk", pd.DataFrame({"id": members[start : start + chunk]}))
+            try:
+                found.append(con.execute(_best_of_chunk(shared, keep)).df())
+            finally:
+                db.unregister(con, "_chunk")
     finally:
+        con.execute("DROP TABLE IF EXISTS _keys")
+        con.execute("DROP TABLE IF EXISTS _attrs")
         db.unregister(con, "_pool_ids")
+    if not found:
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in ("a", "b", "n_ab", "n_ba")})
+    kept = pd.concat(found, ignore_index=True).drop_duplicates(["a", "b"])
+    return kept.sort_values(["a", "b"]).reset_index(drop=True)
+
+
+def _best_of_chunk(shared: str, keep: int) -> str:
+    # m: a member of the chunk, o: any partner; n_mo: skills m teaches o (up to 2), n_om the other way.
+    return f"""
+        WITH mutual AS (SELECT p.m AS m, q.m AS o, {_N_AB} AS n_mo, {_N_BA} AS n_om
+                        FROM (SELECT * FROM _keys WHERE m IN (SELECT id FROM _chunk)) p
+                        JOIN _keys q ON p.x = q.y AND p.y = q.x
+                        WHERE q.m <> p.m AND {_NOT_NEVER}
+                        GROUP BY p.m, q.m),
+             timed AS (SELECT c.*, CASE WHEN pa.known AND pb.known
+                                        THEN ({shared}) * 0.5 / {freetime.WINDOW_DAYS / 7} END AS free_hours,
+                              50 * sqrt(least(c.n_om, 2) / greatest(least(pa.n_wants, 2), 1)
+                                        * least(c.n_mo, 2) / greatest(least(pb.n_wants, 2), 1))
+                              + 15 * coalesce(1 - least(abs(pa.experience_years - pb.experience_years), 10) / 10, 0.5)
+                              + 15 * CASE WHEN pa.left_behind OR pb.left_behind THEN 1
+                                     ELSE least(1, (pa.waited_days + pb.waited_days) / 2 / 60) END AS partial
+                       FROM mutual c JOIN _attrs pa ON pa.id = c.m JOIN _attrs pb ON pb.id = c.o),
+             bound AS (SELECT m, o, n_mo, n_om,
+                              CAST(round(1000 * (partial + 20 * coalesce(least(free_hours, 4) / 4, 0.5))) AS BIGINT)
+                              * 4294967296 - o AS bound
+                       FROM timed WHERE free_hours IS NULL OR free_hours > 0),
+             tops AS (SELECT m, unnest(max_by({{'o': o, 'n_mo': n_mo, 'n_om': n_om}}, bound, {int(keep)})) AS t
+                      FROM bound GROUP BY m)
+        SELECT least(m, t.o) AS a, greatest(m, t.o) AS b,
+               CASE WHEN m < t.o THEN t.n_mo ELSE t.n_om END AS n_ab,
+               CASE WHEN m < t.o THEN t.n_om ELSE t.n_mo END AS n_ba
+        FROM tops
+    """
 
 
 def pairs_touching(con: duckdb.DuckDBPyConnection, pool: pd.DataFrame, members: list[int]) -> pd.DataFrame:

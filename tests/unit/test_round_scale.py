@@ -65,6 +65,12 @@ def test_each_member_keeps_their_best_partners_by_the_bound_or_all_of_them(commu
     assert kept.equals(again)  # deterministic, ties included
 
 
+def test_taking_members_a_chunk_at_a_time_keeps_the_same_pairs(community):
+    pool = candidates.eligible_members(community)
+    whole = candidates.pruned_pairs(community, pool, 5, chunk=10_000)
+    assert whole.equals(candidates.pruned_pairs(community, pool, 5, chunk=37))
+
+
 def test_pairs_touching_are_exactly_the_candidate_pairs_of_those_members(community):
     pool = candidates.eligible_members(community)
     every = candidates.candidate_pairs(community, pool)
