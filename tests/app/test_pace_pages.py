@@ -143,6 +143,7 @@ def test_a_snoozed_pair_not_yet_due_is_in_no_list(con, pair):
 
 def test_applicants_list_reads_free_times_and_budgets(con, pair):
     at = _open("pages/2_Applicants.py")
+    at.selectbox(key="applicants.stage").set_value("all").run()  # the queue opens on who needs a decision
     table = next(d.value for d in at.dataframe if "free_times" in d.value.columns).set_index("email")
     assert table.loc["a@x.org", "free_times"] == "Mon-Fri 18-22"
     assert table.loc["a@x.org", "weekly_budget"] == "1 h/week"
