@@ -12,9 +12,7 @@ st.caption("Append-only: every import, stage change, merge, pairing, ending, mes
 
 left, middle, right = st.columns(3)
 member = left.text_input("Member", key="audit.member", placeholder="name or email")
-kinds = middle.multiselect(
-    "Kind", [*audit_words.KINDS, "Other"], key="audit.kinds", placeholder="Every kind of change"
-)
+kinds = middle.multiselect("Kind", [*audit_words.KINDS, "Other"], key="audit.kinds", placeholder="Every kind of change")
 moderators = right.multiselect(
     "Moderator", page.read(audit.moderators), key="audit.moderators", placeholder="Everyone",
     format_func=audit_words.moderator_name,
