@@ -68,10 +68,8 @@ def undo_bar() -> None:
     last = page.read(lifecycle.last_ending)
     if not last:
         return
-    text, button = st.columns([3, 1], vertical_alignment="center")
     said = f"{ui.safe(last['who'])} ({ui.safe(last['reason'])}, {last['ended_on']:%d %b %Y})"
-    text.caption(f"Last recorded: {last['kind']} of {said}.")
-    if button.button("Undo it", key="pairs.undo", icon=":material/undo:"):
+    if ui.undo_offer(f"Last recorded: {last['kind']} of {said}.", key="pairs.undo"):
         act(lambda cur: lifecycle.undo_last_ending(cur, moderator=page.moderator), "Undone.")
 
 

@@ -422,6 +422,18 @@ _PACE_HISTORY_COLUMNS = {
 }
 
 
+def undo_offer(said: str, *, key: str, label: str = "Undo it") -> bool:
+    """A caption saying what was last done, with an undo button beside it; True when it is clicked."""
+    text, button = st.columns([3, 1], vertical_alignment="center")
+    text.caption(said)
+    return button.button(label, key=key, icon=":material/undo:")
+
+
+def when(moment) -> str:
+    """A timestamp as '3 Dec, 14:02'."""
+    return f"{moment.day} {moment:%b, %H:%M}"
+
+
 def today() -> date:
     """Today by the dashboard's clock (the one tests freeze)."""
     return db.now().date()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lib import ui
 from lib.messages import settings
 from lib.pair_life import bulk
 from lib.ui import Page, plural
@@ -70,10 +71,10 @@ def _undo_line(page: Page) -> None:
     last = page.read(bulk.last_move)
     if not last:
         return
-    text, button = st.columns([3, 1], vertical_alignment="center")
-    when = f"{last['at'].day} {last['at']:%b, %H:%M}"
-    text.caption(f"Last moved to active together: {plural(last['pairs'], 'pair')} ({when}, {last['moderator']}).")
-    if button.button("Undo that move", key="pairs.trials.undo", icon=":material/undo:"):
+    said = (
+        f"Last moved to active together: {plural(last['pairs'], 'pair')} ({ui.when(last['at'])}, {last['moderator']})."
+    )
+    if ui.undo_offer(said, key="pairs.trials.undo", label="Undo that move"):
         page.apply(lambda cur: _undo(cur, page), None)
 
 

@@ -71,10 +71,8 @@ def undo_bar(page: Page) -> None:
     last = page.read(screening.last_change)
     if not last:
         return
-    text, button = st.columns([3, 1], vertical_alignment="center")
-    when = f"{last['at'].day} {last['at']:%b, %H:%M}"
-    text.caption(f"Last change: {screening.describe(last['done'])} ({when}, {last['moderator']}).")
-    if button.button("Undo it", key="applicants.undo", icon=":material/undo:"):
+    said = f"Last change: {screening.describe(last['done'])} ({ui.when(last['at'])}, {last['moderator']})."
+    if ui.undo_offer(said, key="applicants.undo"):
         page.apply(lambda cur: _undo(cur, page), None)
 
 
