@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,16 @@ def run_cli(db_file, *args):
         cwd=ROOT,
         timeout=120,
     )
+
+
+class FrozenClock:
+    """db.now frozen at `start`; `days(n)` moves it to n days after the start."""
+
+    def __init__(self, monkeypatch, start: datetime) -> None:
+        from lib.storage import db
+
+        self.start = self.at = start
+        monkeypatch.setattr(db, "now", lambda precise=False: self.at)
+
+    def days(self, n: int) -> None:
+        self.at = self.start + timedelta(days=n)

@@ -1,7 +1,7 @@
 """The check-in loop on the pages (issue 18): the Outbox drafts the due check-ins, the Pairs page records an
 answer from a reply, the home page lists what the answers ask for and acts in one click. Frozen clock."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -11,25 +11,16 @@ from lib.intake import importer
 from lib.messages import outbox
 from lib.pair_life import checkins, lifecycle, pairs
 from lib.storage import db
-from tests.conftest import ROOT, make_csv
+from tests.conftest import ROOT, FrozenClock, make_csv
 
 HEADER = ["Email", "Name", "Skills you can offer", "What would you like to learn?", "Time zone"]
 ROWS = [["ann@x.org", "Ann Lee", "Go", "Rust", "UTC"], ["bo@x.org", "Bo Kim", "Rust", "Go", "UTC"]]
 START = datetime(2026, 11, 2, 12, 0)
 
 
-class Clock:
-    def __init__(self, monkeypatch):
-        self.at = START
-        monkeypatch.setattr(db, "now", lambda precise=False: self.at)
-
-    def days(self, n: int) -> None:
-        self.at = START + timedelta(days=n)
-
-
 @pytest.fixture
 def clock(monkeypatch):
-    return Clock(monkeypatch)
+    return FrozenClock(monkeypatch, START)
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The check-in loop (issue 18): when a check-in is due, its statuses, drafting, sending and answers, frozen clock."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
 
@@ -8,8 +8,7 @@ from lib.errors import InvalidInput, NotFound
 from lib.intake import importer
 from lib.messages import mail, outbox, settings
 from lib.pair_life import checkins, lifecycle, pace, pairs
-from lib.storage import db
-from tests.conftest import make_csv
+from tests.conftest import FrozenClock, make_csv
 from tests.mailserver import mail_server
 
 HEADER = ["Email", "Name", "Skills you can offer", "What would you like to learn?", "Time zone"]
@@ -17,20 +16,9 @@ ROWS = [["ann@x.org", "Ann Lee", "Go", "Rust", "UTC"], ["bo@x.org", "Bo Kim", "R
 START = datetime(2026, 11, 2, 12, 0)
 
 
-class Clock:
-    """db.now frozen at a moment the test moves."""
-
-    def __init__(self, monkeypatch, at: datetime):
-        self.at = at
-        monkeypatch.setattr(db, "now", lambda precise=False: self.at)
-
-    def days(self, n: int) -> None:
-        self.at = START + timedelta(days=n)
-
-
 @pytest.fixture
 def clock(monkeypatch):
-    return Clock(monkeypatch, START)
+    return FrozenClock(monkeypatch, START)
 
 
 @pytest.fixture

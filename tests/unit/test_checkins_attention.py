@@ -1,14 +1,13 @@
 """Acting on check-in answers (issue 18 item 4): each needs-attention rule, how it clears, on a frozen clock."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
 
 from lib.intake import importer
 from lib.messages import mail, outbox
 from lib.pair_life import attention, checkins, lifecycle, pace, pairs
-from lib.storage import db
-from tests.conftest import make_csv
+from tests.conftest import FrozenClock, make_csv
 from tests.mailserver import mail_server
 
 HEADER = ["Email", "Name", "Skills you can offer", "What would you like to learn?", "Time zone"]
@@ -21,18 +20,9 @@ ROWS = [
 START = datetime(2026, 9, 1, 12, 0)
 
 
-class Clock:
-    def __init__(self, monkeypatch):
-        self.at = START
-        monkeypatch.setattr(db, "now", lambda precise=False: self.at)
-
-    def days(self, n: int) -> None:
-        self.at = START + timedelta(days=n)
-
-
 @pytest.fixture
 def clock(monkeypatch):
-    return Clock(monkeypatch)
+    return FrozenClock(monkeypatch, START)
 
 
 @pytest.fixture
