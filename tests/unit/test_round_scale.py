@@ -159,3 +159,22 @@ def test_polishing_re_solves_the_region_around_unsure_members_and_never_makes_it
     assert _keys(found) == {(2, 3), (1, 4), (5, 6)}
     best = solve.polished(edges, found, np.array([1]), most_people=True)
     assert _keys(best) == _keys(found)  # already best: kept as it is
+
+
+def test_one_members_suggestions_are_what_the_whole_pool_would_give(community):
+    # suggest_partners reads only the member's possible partners; the answer must not change because of it
+    pool = candidates.eligible_members(community)
+    settings = score.load_settings(community)
+    for email in pool["email"].iloc[::40]:
+        member = int(pool.index[pool["email"] == email][0])
+        whole = candidates.candidate_pairs(community, pool)  # every pair, then the member's, the member first
+        mine = whole[(whole["a"] == member) | (whole["b"] == member)].copy()
+        flip = mine["b"] == member
+        for x, y in (("a", "b"), ("n_ab", "n_ba")):
+            mine[x], mine[y] = mine[x].where(~flip, mine[y]), mine[y].where(~flip, mine[x])
+        mine = mine.sort_values("b").reset_index(drop=True)
+        every = score.score_pairs(mine, pool, settings)
+        best = every.sort_values(["score", "b"], ascending=[False, True]).head(10)
+        expected = rounds.describe_pairs(community, best, pool).reset_index(drop=True)
+        found = rounds.suggest_partners(community, email).reset_index(drop=True)
+        pd.testing.assert_frame_equal(found, expected)
