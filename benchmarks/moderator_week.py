@@ -11,7 +11,8 @@ move the trials past their trial date to active, record 3 drop-outs with feedbac
 leave. The goal (issue 21): under 40 actions and under 10 minutes.
 
 What counts as one action: a click (a button, a link, a table cell, a checkbox, an option of a list), a
-key press that is not typing (Enter), typing into one field, and one file upload. Waiting for the page
+double click, a drag (press, move, let go), a key press that is not typing (Enter, Ctrl+D), typing into
+one field, and one file upload. Waiting for the page
 is never an action; its time counts in the seconds.
 """
 
@@ -30,6 +31,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from lib import demo, startup
+from lib.errors import InvalidInput
+from lib.pair_life import leaving
 from lib.storage import db
 
 GOAL_ACTIONS, GOAL_SECONDS = 40, 600
@@ -37,12 +40,12 @@ FROM = "Week Moderator <moderator@week.example>"
 _FIRST = "Ayla Bram Cato Dara Emil Femi Gwen Hugo Isla Joon Kemal Lena Milo Nora Otto Pia Quinn Rhea Sven Tara".split()
 _LAST = "Ahmed Berger Castro Dahl Engel Farah Greco Holm Ito Jansen Kaya Lund Moretti Nowak Osei Pires".split()
 SLOW = 60_000
-# Active pairs to end, found in the Pairs page's picker by what its label says ("Ann Lee + Bo Kim (active)");
-# the reason is the list's first unhappy one.
+# Members of active pairs who leave, named as their mail would name them (the Pairs page's drop-out form finds
+# their pair from the name; members whose name finds more than one pair are skipped); the reason is the list's
+# first unhappy one.
 _DROPOUTS = """
-SELECT a.name || ' + ' || b.name, (SELECT label FROM end_reasons WHERE active AND NOT happy ORDER BY position LIMIT 1)
-FROM pairings p JOIN applicants a ON a.id = p.a_id JOIN applicants b ON b.id = p.b_id
-WHERE p.state = 'active' ORDER BY p.id LIMIT ?
+SELECT a.name, (SELECT label FROM end_reasons WHERE active AND NOT happy ORDER BY position LIMIT 1)
+FROM pairings p JOIN applicants a ON a.id = p.a_id WHERE p.state = 'active' ORDER BY p.id
 """
 
 
@@ -61,7 +64,7 @@ class Week:
 
     csv_path: Path
     new_names: list[str]  # the week's applicants in the queue's order (newest first)
-    dropouts: list[tuple[str, str]] = field(default_factory=list)  # ("Ann Lee + Bo Kim", a reason): active pairs
+    dropouts: list[tuple[str, str]] = field(default_factory=list)  # ("Ann Lee", a reason): members of active pairs
 
 
 def week_applications(count: int = 40, *, seed: int = 21) -> bytes:
@@ -111,10 +114,18 @@ def build_community(folder: Path, *, members: int, applications: int, dropouts: 
         demo.load_demo(con, size=members)
         rows = list(csv.reader(io.StringIO(data.decode())))[1:]
         names = [row[2] for row in rows]  # submitted newest first, as the queue lists them
-        active = con.execute(_DROPOUTS, [dropouts]).fetchall()
+        active = [(n, r) for n, r in con.execute(_DROPOUTS).fetchall() if _found(con, n)][:dropouts]
     finally:
         con.close()
     return path, Week(csv_path, names, [(str(name), str(r)) for name, r in active])
+
+
+def _found(con, name: str) -> bool:
+    try:
+        leaving.find(con, name)
+    except InvalidInput:
+        return False
+    return True
 
 
 class Moderator:
@@ -184,6 +195,20 @@ class Moderator:
         (self.page.mouse.dblclick if double else self.page.mouse.click)(*at)
         self.count()
 
+    def drag(self, grid, first: int, last: int, x: float) -> None:
+        """Press on one cell of an editable table, move down to another row and let go: one gesture, one
+        action (it selects the cells between, as in a spreadsheet)."""
+        self.settled()
+        grid.evaluate("element => element.scrollIntoView({block: 'center'})")
+        box = grid.bounding_box()
+        top, bottom = (box["y"] + 35 + 35 * row + 17 for row in (first, last))
+        self.page.mouse.move(box["x"] + x, top)
+        self.page.mouse.down()
+        for step in range(1, 11):
+            self.page.mouse.move(box["x"] + x, top + (bottom - top) * step / 10)
+        self.page.mouse.up()
+        self.count()
+
     def settled(self) -> None:
         """Wait for the dashboard to finish its run (not an action)."""
         from tools.dashboard_server import settled
@@ -228,8 +253,10 @@ def _screen(mod: Moderator, week: Week, *, accept: int, decline: int, notes: int
         mod.fill(area, f"Video chat done: clear goals, a good fit ({week.new_names[row]})")
         mod.press("Enter")
         expect(page.get_by_text(re.compile(rf"{row + 1} unsaved changes? in the table"))).to_be_visible(timeout=SLOW)
-    for row in range(accept):
-        mod.cell(grid, row, 20)
+    # a run of rows is ticked as in a spreadsheet: tick the first, drag down the column, Ctrl+D fills down
+    mod.cell(grid, 0, 20)
+    mod.drag(grid, 0, accept - 1, 35)  # beside the box, so the press does not tick or untick the first row
+    mod.press("Control+d")
     expect(page.get_by_text(re.compile(rf"^{accept} applicants? ticked"))).to_be_visible(timeout=SLOW)
     mod.click(page.get_by_role("button", name=f"Accept {accept}"))
     expect(page.get_by_text(re.compile(rf"Last change: accepted {accept} applicants?\b"))).to_be_visible(timeout=SLOW)
@@ -279,19 +306,17 @@ def _dropouts(mod: Moderator, week: Week) -> None:
     from playwright.sync_api import expect
 
     page = mod.page
+    form = page.locator('[data-testid="stForm"]').filter(has_text="Someone is leaving their pair?")
     for name, reason in week.dropouts:
-        mod.click(page.get_by_role("combobox", name="Open a pairing", exact=True))
-        mod.type(f"{name} (active)")  # the picker's labels: "#12 Ann Lee + Bo Kim (active)"
-        mod.press("Enter")
-        mod.click(page.get_by_role("button", name="Record a drop-out or ending"))
-        dialog = page.get_by_role("dialog")
-        expect(dialog).to_be_visible(timeout=SLOW)
-        mod.click(dialog.get_by_text(reason, exact=True))
-        mod.fill(dialog.get_by_label("Feedback, in their words"), "New job, no evenings free for a while")
-        mod.click(dialog.get_by_role("button", name="Record the ending"))
+        mod.fill(form.get_by_label("Who is leaving"), name)
+        mod.click(form.get_by_text(reason, exact=True))
+        mod.fill(form.get_by_label("Feedback, in their words"), "New job, no evenings free for a while")
+        mod.click(form.get_by_role("button", name="Record the drop-out"))
         expect(page.get_by_text(re.compile(rf"Last recorded: ended of .*\({re.escape(reason)}"))).to_be_visible(
             timeout=SLOW
         )
+        mod.settled()  # the form starts empty again once the page has redrawn (not an action)
+        expect(form.get_by_label("Who is leaving")).to_have_value("", timeout=SLOW)
 
 
 def _why_leave(mod: Moderator) -> None:

@@ -8,7 +8,7 @@ from lib import ui
 from lib.insight.search import rows_containing
 from lib.pair_life import lifecycle, pairs
 from lib.ui import checkins as ui_checkins
-from lib.ui import pairs_bulk
+from lib.ui import leaving, pairs_bulk
 
 page = ui.page_setup("Pairs", ":material/diversity_3:")
 st.title("Pairs")
@@ -155,6 +155,7 @@ def reasons_form() -> None:
 
 undo_bar()
 pairs_bulk.trials_panel(page)
+leaving.dropout_form(page)
 pairings_table()
 with st.expander("A member leaves without being in a pair"):
     withdraw_form()

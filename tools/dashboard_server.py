@@ -101,6 +101,15 @@ def settled(page) -> None:
     expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=SLOW_MS)
 
 
+def widgets_drawn(page) -> None:
+    """Wait until no element is still a grey placeholder: Streamlit loads the code of tables, lists and radio
+    buttons on first use and shows a skeleton meanwhile (a screenshot taken then shows grey boxes)."""
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stSkeleton"], [data-testid="stSkeletonElement"]')""",
+        timeout=SLOW_MS,
+    )
+
+
 def charts_drawn(page) -> None:
     """Wait until every Vega-Lite chart on the page has drawn its canvas or SVG."""
     page.wait_for_function(

@@ -14,7 +14,15 @@ from lib.group import roster
 from lib.messages import settings
 from lib.pair_life import pace, pairs
 from lib.storage import db
-from tools.dashboard_server import ROOT, SLOW_MS, charts_drawn, launch_browser, running_dashboard, settled
+from tools.dashboard_server import (
+    ROOT,
+    SLOW_MS,
+    charts_drawn,
+    launch_browser,
+    running_dashboard,
+    settled,
+    widgets_drawn,
+)
 
 OUT = ROOT / "docs" / "screenshots"
 PAGES = {
@@ -46,6 +54,7 @@ WIDTH, HEIGHT = 1280, 900
 
 def _settle(page) -> None:
     settled(page)
+    widgets_drawn(page)
     charts_drawn(page)
 
 
@@ -55,6 +64,7 @@ def _shoot(page, name: str) -> None:
     height = max(HEIGHT, min(int(tall) + 40, 8000))
     page.set_viewport_size({"width": WIDTH, "height": height})
     page.wait_for_function("h => window.innerHeight === h", arg=height, timeout=SLOW_MS)
+    widgets_drawn(page)
     charts_drawn(page)  # charts redraw at the new size
     page.screenshot(path=str(OUT / f"{name}.png"))
     page.set_viewport_size({"width": WIDTH, "height": HEIGHT})

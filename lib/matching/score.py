@@ -128,6 +128,13 @@ def reasons(row: Any, pool: pd.DataFrame | Mapping) -> list[str]:
     return [text for component in COMPONENTS for text in component.reasons(pair)]
 
 
+def beside_skills(reasons: list[str]) -> list[str]:
+    """The reasons other than the two teaching sentences ("Ann teaches Bo Go"), which `reasons` always puts
+    first (reciprocity is the first component and says exactly two): for tables that show the skills each way
+    in their own columns."""
+    return reasons[2:]
+
+
 @dataclass
 class Settings:
     """Weights of the score's components and optional hard limits."""

@@ -11,7 +11,7 @@ import hashlib
 
 import streamlit as st
 
-from lib.matching import round_summary, rounds
+from lib.matching import round_summary, rounds, score
 from lib.pair_life import pairs
 from lib.ui import Page, plural, safe
 
@@ -25,7 +25,9 @@ PAIR_COLUMNS = {
     "score": st.column_config.NumberColumn("Score", format="%.0f", width=60),
     "a_teaches_b": st.column_config.ListColumn("A teaches B"),
     "b_teaches_a": st.column_config.ListColumn("B teaches A"),
-    "reasons": st.column_config.TextColumn("Why", width="large"),
+    "reasons": st.column_config.TextColumn(
+        "Why, besides the skills", width="large", help="Experience, shared free time, waiting: the score's other parts"
+    ),
 }
 
 
@@ -33,7 +35,7 @@ def round_pairs(page: Page, found: rounds.Round) -> None:
     """The round's pairs, each ticked; a button that asks before confirming the ticked ones."""
     keys = found.pairs["a_email"] + "|" + found.pairs["b_email"]
     digest = hashlib.sha1("".join(keys).encode()).hexdigest()[:8]  # a new round starts all ticked again
-    shown = found.pairs.assign(confirm=True, reasons=found.pairs["reasons"].map("; ".join)).set_index(keys)
+    shown = found.pairs.assign(confirm=True, reasons=found.pairs["reasons"].map(_beside_skills)).set_index(keys)
     edited = st.data_editor(
         shown,
         key=f"match.round.{digest}",
@@ -48,6 +50,10 @@ def round_pairs(page: Page, found: rounds.Round) -> None:
         st.session_state[CONFIRMING] = chosen
     if st.session_state.get(CONFIRMING):
         _confirm_dialog(page, found, st.session_state[CONFIRMING])
+
+
+def _beside_skills(reasons: list[str]) -> str:
+    return "; ".join(score.beside_skills(reasons)) or "the skills alone"
 
 
 def confirm(page: Page, chosen: list[tuple[str, str]], *, found: rounds.Round | None = None) -> None:

@@ -107,7 +107,9 @@ def queue_table(page: Page) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     )
     st.caption(
         shown_caption(len(shown), len(table), "applicants")
-        + " Tick with a click or the space bar; arrow keys move, typing writes a note, Enter opens a stage."
+        + " Tick with a click or the space bar; to tick a run of rows, tick the first, drag down the ✓ column"
+        " and press Ctrl+D (fill down, as in a spreadsheet). Arrow keys move, typing writes a note, Enter opens"
+        " a stage."
     )
     return shown, edited
 

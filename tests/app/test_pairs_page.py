@@ -25,9 +25,7 @@ def pair(con):
 
 
 def _open(pairing_id):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.run()
-    at.switch_page("pages/6_Pairs.py").run()
+    at = _pairs_page()
     at.selectbox(key="pairs.pick").set_value(pairing_id).run()
     assert not at.exception
     return at
@@ -84,3 +82,54 @@ def test_an_active_pair_is_offered_no_forward_move_but_its_weekly_slot(con, pair
     keys = {b.key for b in at.button}
     assert "pairs.to_trial" not in keys and "pairs.to_active" not in keys
     assert {"pairs.save_slot", "pairs.add_checkin", "pairs.end"} <= keys
+
+
+def _pairs_page():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.run()
+    at.switch_page("pages/6_Pairs.py").run()
+    assert not at.exception
+    return at
+
+
+def _quick(at, who, reason, feedback="", *, left=False):
+    """Fill the 'Someone is leaving their pair?' form (its keys carry a generation number) and submit it."""
+    at.text_input(key=next(k for k in _keys(at) if k.endswith(".who"))).input(who)
+    if reason:
+        at.radio(key=next(k for k in _keys(at) if k.endswith(".reason"))).set_value(reason)
+    at.text_area(key=next(k for k in _keys(at) if k.endswith(".feedback"))).input(feedback)
+    if left:
+        at.checkbox(key=next(k for k in _keys(at) if k.endswith(".left"))).check()
+    at.button(key="FormSubmitter:pairs.quick-Record the drop-out").click().run()
+    assert not at.exception
+
+
+def _keys(at):
+    return [
+        w.key for w in [*at.text_input, *at.radio, *at.text_area, *at.checkbox] if (w.key or "").startswith("quick.")
+    ]
+
+
+def test_the_drop_out_form_finds_the_pair_from_the_name_and_starts_empty_again(con, pair):
+    at = _pairs_page()
+    _quick(at, "ann lee", "time commitment", "New job, no evenings free", left=True)
+    row = pairs.list_pairings(con).iloc[0]
+    assert (row["state"], row["ended_by"], row["reason"]) == ("ended", "a", "time commitment")
+    assert row["feedback"] == "New job, no evenings free"
+    statuses = dict(con.execute("SELECT email, status FROM applicants").fetchall())
+    assert (statuses["a@x.org"], statuses["b@x.org"]) == ("withdrawn", "accepted")
+    assert list(rounds.suggest_partners(con, "b@x.org")["b_email"]) == ["c@x.org"]
+    assert [at.text_input(key=k).value for k in _keys(at) if k.endswith(".who")] == [""]
+    assert any(c.value.startswith("Last recorded: ended of Ann Lee") for c in at.caption)
+
+
+def test_the_drop_out_form_refuses_an_unknown_name_and_keeps_what_was_typed(con, pair):
+    at = _pairs_page()
+    _quick(at, "Xavier", "time commitment", "kept words")
+    assert "Nobody in a running pair matches 'Xavier'" in at.error[0].value
+    assert pairs.list_pairings(con).iloc[0]["state"] == "active"
+    assert [at.text_area(key=k).value for k in _keys(at) if k.endswith(".feedback")] == ["kept words"]
+    at = _pairs_page()
+    _quick(at, "Ann Lee", None)
+    assert "Choose the main reason" in at.error[0].value
+    assert pairs.list_pairings(con).iloc[0]["state"] == "active"

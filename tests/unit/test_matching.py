@@ -113,6 +113,7 @@ def test_pair_reasons_read_like_a_sentence(con):
         "1 h apart (13 h of shared daytime)",
     ]
     assert reasons[-1].endswith("waited 0 days")
+    assert score.beside_skills(reasons)[:2] == ["both 6-8 years", "1 h apart (13 h of shared daytime)"]
 
 
 def test_paused_paired_and_never_pair_members_are_not_suggested(con):
