@@ -195,7 +195,7 @@ def due_line(page: ui.Page) -> None:
 
 def attention_row(page: ui.Page, kind: str, row, text, buttons, go: Callable[[str, dict], None]) -> None:
     """One row of a check-in list on the home page: why and since when, and its one-click actions."""
-    since = f"since {pd.Timestamp(row.since):%d %b}" if ui.given(row.since) else ""
+    since = f"since {pd.Timestamp(row.since).day} {pd.Timestamp(row.since):%b}" if ui.given(row.since) else ""
     if kind == "checkin_unanswered":
         _unanswered_row(page, row, text, buttons, since, go)
         return
