@@ -132,9 +132,14 @@ def pairing_history(con: duckdb.DuckDBPyConnection, pairing_id: int) -> pd.DataF
             SELECT checked_on, recorded_at, 'check-in', note, moderator, 1, id
             FROM pairing_checkins WHERE pairing_id = $id
             UNION ALL
-            SELECT ended_on, recorded_at, kind || ' by ' || coalesce(ended_by, '?') || ': ' || reason,
-                   coalesce(feedback, '') || CASE WHEN undone_at IS NOT NULL THEN ' (undone)' ELSE '' END, moderator, 2, id
-            FROM endings WHERE pairing_id = $id
+            SELECT e.ended_on, e.recorded_at,
+                   e.kind || ' by ' || CASE e.ended_by WHEN 'a' THEN a.name WHEN 'b' THEN b.name
+                                       WHEN 'moderator' THEN 'the moderator' ELSE coalesce(e.ended_by, '?') END
+                   || ': ' || e.reason,
+                   coalesce(e.feedback, '') || CASE WHEN e.undone_at IS NOT NULL THEN ' (undone)' ELSE '' END,
+                   e.moderator, 2, e.id
+            FROM endings e JOIN pairings p ON p.id = e.pairing_id
+            JOIN applicants a ON a.id = p.a_id JOIN applicants b ON b.id = p.b_id WHERE e.pairing_id = $id
         ) ORDER BY recorded_at, source, id
         """,
         {"id": pairing_id},

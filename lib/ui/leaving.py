@@ -2,8 +2,9 @@
 one button. The member's running pair is found from the name (lib.pair_life.leaving), so the moderator never
 looks the pair up first; their partner goes back into the pool, first in line (lifecycle.end_pairing).
 
-Decided where the issue is silent: the member named is the one who ended it; they stay in the community for
-another pair unless "They leave the community too" is ticked; the feedback counts as from the member
+Decided where the issue is silent: the member named is the one who ended it; they leave the community too
+unless the moderator unticks that box (a hand walk found "I have to stop" members matched again while
+staying was the default); the feedback counts as from the member
 directly (it came in their mail). A refused name keeps everything typed; a recorded drop-out empties the
 form (its fields get new keys) and the page's undo line offers to take it back.
 """
@@ -27,7 +28,9 @@ def dropout_form(page: Page) -> None:
         reasons = list(page.read(lifecycle.end_reasons)["label"])
         reason = st.radio("Main reason", reasons, index=None, horizontal=True, key=f"{key}.reason")
         feedback = st.text_area("Feedback, in their words", key=f"{key}.feedback", height=68)
-        left = st.checkbox("They leave the community too, not only this pair", key=f"{key}.left")
+        left = st.checkbox(
+            "They leave the community too (untick if they want another partner)", value=True, key=f"{key}.left"
+        )
         if st.form_submit_button("Record the drop-out", type="primary", icon=":material/logout:"):
             if reason is None:
                 st.error("Choose the main reason, then record the drop-out again.", icon=":material/error:")

@@ -92,14 +92,16 @@ def _pairs_page():
     return at
 
 
-def _quick(at, who, reason, feedback="", *, left=False):
+def _quick(at, who, reason, feedback="", *, left=True):
     """Fill the 'Someone is leaving their pair?' form (its keys carry a generation number) and submit it."""
     at.text_input(key=next(k for k in _keys(at) if k.endswith(".who"))).input(who)
     if reason:
         at.radio(key=next(k for k in _keys(at) if k.endswith(".reason"))).set_value(reason)
     at.text_area(key=next(k for k in _keys(at) if k.endswith(".feedback"))).input(feedback)
-    if left:
-        at.checkbox(key=next(k for k in _keys(at) if k.endswith(".left"))).check()
+    box = at.checkbox(key=next(k for k in _keys(at) if k.endswith(".left")))
+    assert box.value  # leaving the community is the default
+    if not left:
+        box.uncheck()
     at.button(key="FormSubmitter:pairs.quick-Record the drop-out").click().run()
     assert not at.exception
 
@@ -112,7 +114,7 @@ def _keys(at):
 
 def test_the_drop_out_form_finds_the_pair_from_the_name_and_starts_empty_again(con, pair):
     at = _pairs_page()
-    _quick(at, "ann lee", "time commitment", "New job, no evenings free", left=True)
+    _quick(at, "ann lee", "time commitment", "New job, no evenings free")
     row = pairs.list_pairings(con).iloc[0]
     assert (row["state"], row["ended_by"], row["reason"]) == ("ended", "a", "time commitment")
     assert row["feedback"] == "New job, no evenings free"
@@ -133,3 +135,13 @@ def test_the_drop_out_form_refuses_an_unknown_name_and_keeps_what_was_typed(con,
     _quick(at, "Ann Lee", None)
     assert "Choose the main reason" in at.error[0].value
     assert pairs.list_pairings(con).iloc[0]["state"] == "active"
+
+
+def test_a_member_who_wants_another_partner_stays_in_the_pool(con, pair):
+    at = _pairs_page()
+    _quick(at, "B@x.org", "schedule clash or time zones", left=False)
+    assert not at.error, at.error[0].value
+    statuses = dict(con.execute("SELECT email, status FROM applicants").fetchall())
+    assert (statuses["a@x.org"], statuses["b@x.org"]) == ("accepted", "accepted")
+    history = pairs.pairing_history(con, pair)
+    assert history["what"].iloc[-1] == "ended by Bo Kim: schedule clash or time zones"
