@@ -20,18 +20,20 @@ from lib.errors import InvalidInput
 
 SHOWN = 5  # how many candidates a refusal lists
 
+# Each running pairing twice, once from each side; what was typed is folded the way names are (lower case,
+# no accents) in the same query.
 _OPEN_SIDES = """
     WITH sides AS (
-        SELECT p.id, 'a' AS side, a.name, a.email, b.name AS partner FROM pairings p
-        JOIN applicants a ON a.id = p.a_id JOIN applicants b ON b.id = p.b_id WHERE p.state <> 'ended'
-        UNION ALL
-        SELECT p.id, 'b', b.name, b.email, a.name FROM pairings p
-        JOIN applicants a ON a.id = p.a_id JOIN applicants b ON b.id = p.b_id WHERE p.state <> 'ended'
-    ), folded AS (
-        SELECT *, strip_accents(lower(trim(regexp_replace(name, '\\s+', ' ', 'g')))) AS key FROM sides
-    )
-    SELECT id, side, name, email, partner, key = $needle AS whole FROM folded
-    WHERE CASE WHEN contains($typed, '@') THEN lower(email) = $typed ELSE contains(key, $needle) END
+        SELECT p.id, s.side, CASE s.side WHEN 'a' THEN p.a_id ELSE p.b_id END AS member,
+               CASE s.side WHEN 'a' THEN p.b_id ELSE p.a_id END AS other
+        FROM pairings p, (VALUES ('a'), ('b')) s(side) WHERE p.state <> 'ended'
+    ), named AS (
+        SELECT s.id, s.side, m.name, m.email, o.name AS partner,
+               strip_accents(lower(trim(regexp_replace(m.name, '\\s+', ' ', 'g')))) AS key
+        FROM sides s JOIN applicants m ON m.id = s.member JOIN applicants o ON o.id = s.other
+    ), typed AS (SELECT lower($typed) AS text, strip_accents(lower($typed)) AS needle)
+    SELECT id, side, name, email, partner, key = needle AS whole FROM named, typed
+    WHERE CASE WHEN contains(text, '@') THEN lower(email) = text ELSE contains(key, needle) END
     ORDER BY whole DESC, name, id
 """
 
@@ -51,8 +53,7 @@ def find(con: duckdb.DuckDBPyConnection, typed: str | None) -> Leaving:
     text = " ".join((typed or "").split())
     if not text:
         raise InvalidInput("Type the name or email of the member who is leaving.")
-    needle = con.execute("SELECT strip_accents(lower($t))", {"t": text}).fetchone()[0]
-    rows = con.execute(_OPEN_SIDES, {"typed": text.lower(), "needle": needle}).fetchall()
+    rows = con.execute(_OPEN_SIDES, {"typed": text}).fetchall()
     whole = [r for r in rows if r[5]]
     if len(whole) == 1:
         rows = whole

@@ -195,7 +195,8 @@ def due_line(page: ui.Page) -> None:
 
 def attention_row(page: ui.Page, kind: str, row, text, buttons, go: Callable[[str, dict], None]) -> None:
     """One row of a check-in list on the home page: why and since when, and its one-click actions."""
-    since = f"since {pd.Timestamp(row.since).day} {pd.Timestamp(row.since):%b}" if ui.given(row.since) else ""
+    day = pd.Timestamp(row.since) if ui.given(row.since) else None
+    since = f"since {day.day} {day:%b}" if day is not None else ""
     if kind == "checkin_unanswered":
         _unanswered_row(page, row, text, buttons, since, go)
         return
