@@ -146,15 +146,16 @@ def build(size: int, path: Path, shape: str, availability: float) -> None:
 
 
 def large_round(con, pool: pd.DataFrame, settings: score.Settings, steps: dict) -> pd.DataFrame:
-    """suggest_round's large-pool path, step by step (timed into `steps`), with the chosen pairs' exact scores."""
-    raw, steps["candidates"] = timed(lambda: candidates.pruned_pairs(con, pool, rounds.PRUNE_KEEP))
+    """suggest_round's large-pool path, step by step (timed into `steps`): the pruned pairs come scored from the
+    database, so "scoring" is the exact score of the pairs chosen."""
+    raw, steps["candidates"] = timed(lambda: candidates.pruned_pairs(con, pool, rounds.PRUNE_KEEP, settings))
     steps["kept"] = len(raw)
-    scored, steps["scoring"] = timed(lambda: score.score_pairs(raw, pool, settings))
-    (chosen, _), steps["matching"] = timed(lambda: rounds._best_round(scored, rounds.EXACT_LIMIT + 1, None))
+    (chosen, _), steps["matching"] = timed(lambda: rounds._best_round(raw, rounds.EXACT_LIMIT + 1, None))
     rest, steps["left out repaired"] = timed(
-        lambda: rounds._pair_the_rest(con, pool, scored, chosen, settings, most_people=True)
+        lambda: rounds._pair_the_rest(con, pool, raw, chosen, settings, most_people=True)
     )
     raw_left, scored_left, chosen = rest
+    chosen, steps["scoring"] = timed(lambda: rounds.rescored(chosen, pool, settings))
     steps["_left"] = (raw_left, scored_left)
     return chosen
 

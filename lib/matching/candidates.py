@@ -14,7 +14,7 @@ import pandas as pd
 from lib.errors import InvalidInput
 from lib.insight.search import rows_containing
 from lib.intake import timezones
-from lib.matching import freetime
+from lib.matching import freetime, score
 from lib.members.directory import member_by_email
 from lib.storage import db
 
@@ -81,73 +81,128 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, pool: pd.DataFrame, *, membe
         db.unregister(con, "_pool_ids")
 
 
-def pruned_pairs(con: duckdb.DuckDBPyConnection, pool: pd.DataFrame, keep: int, *, chunk: int = 2000) -> pd.DataFrame:
-    """The candidate pairs a large round starts from, pruned in SQL before anything is scored.
+def pruned_pairs(
+    con: duckdb.DuckDBPyConnection,
+    pool: pd.DataFrame,
+    keep: int,
+    settings: score.Settings | None = None,
+    *,
+    chunk: int = 2000,
+) -> pd.DataFrame:
+    """The candidate pairs a large round starts from, pruned in SQL before anything is scored in Python.
 
-    Every mutual pair is found as in candidate_pairs, but only inside DuckDB: pairs whose members both gave
-    free times and share no half-hour are dropped (the score never suggests them), then each member keeps
-    their best `keep` partners by a cheap bound, and a pair stays when either member keeps it (so a member
-    with few options keeps them all). The bound is the score's own formula for the parts SQL can compute
-    (reciprocity, experience, shared free hours, waiting; 0.5 for a part that is unknown, as the score
-    leaves it out); the pairs kept are then scored exactly. The moderator's optional hard limits are applied
-    later, by the score, so with limits set a member may keep fewer than `keep` partners.
+    Every mutual pair is found as in candidate_pairs, but only inside DuckDB, and scored there with the
+    score's own formula (score.sql_score: the moderator's weights, free times, time zones, budgets; pairs
+    sharing no free hour or breaking a hard limit are dropped, as the score drops them); then each member
+    keeps their best `keep` partners by that score (ties: the smaller id), and a pair stays when either member
+    keeps it, so a member with few options keeps them all. Each pair comes with that score in thousandths (the
+    precision the solvers use); score_pairs gives the exact score and its components, for the pairs chosen.
 
     Members are taken `chunk` at a time, each with all their partners, so DuckDB holds a chunk's pairs,
     not all of them (49.8 million at 50,000 members); each pair is looked at from both ends.
     """
+    settings = settings or score.load_settings(con)
     masks, known = freetime.member_masks(pool, freetime.window_start(db.now()))
-    words = pd.DataFrame(masks.view(np.int64), columns=[f"w{i}" for i in range(masks.shape[1])])
-    ids = pool[["id", "n_wants", "experience_years", "waited_days", "left_behind"]].reset_index(drop=True)
-    db.register(con, "_pool_ids", pd.concat([ids, words, pd.Series(known, name="known")], axis=1))
-    shared = " + ".join(f"bit_count(pa.{w} & pb.{w})" for w in words.columns)
+    free = pd.DataFrame(masks.view(np.int64), columns=[f"f{i}" for i in range(masks.shape[1])])
+    zones = pd.Categorical(pool["zone"].where(pool["zone"].map(lambda z: isinstance(z, str))))
+    columns = ["id", "n_wants", "experience_years", "waited_days", "left_behind", "hours_per_week"]
+    attrs = pool[columns].reset_index(drop=True).astype({"experience_years": float, "hours_per_week": float})
+    attrs["zi"] = pd.Series(zones.codes, dtype="int64").where(zones.codes >= 0)  # NaN (NULL): no zone known
+    db.register(con, "_pool_ids", pool[["id"]].reset_index(drop=True))
     found = []
     try:
         # the keys and the members' columns once, as tables: every chunk reads them
         con.execute(f"CREATE OR REPLACE TEMP TABLE _keys AS WITH {_MUTUAL} SELECT * FROM keys")
-        con.execute("CREATE OR REPLACE TEMP TABLE _attrs AS SELECT * FROM _pool_ids")
+        skills = _skill_words(con, pool)
+        db.register(con, "_attrs_frame", pd.concat([attrs, free, pd.Series(known, name="known"), skills], axis=1))
+        con.execute("CREATE OR REPLACE TEMP TABLE _attrs AS SELECT * FROM _attrs_frame")
+        db.unregister(con, "_attrs_frame")
+        db.register(con, "_zone_pairs", score.zone_pairs(list(zones.categories)))
+        con.execute("CREATE OR REPLACE TEMP TABLE _zones AS SELECT * FROM _zone_pairs")
+        db.unregister(con, "_zone_pairs")
+        # never-pair marks as one number per pair: an anti-join on it costs little on millions of pairs
+        con.execute("CREATE OR REPLACE TEMP TABLE _never AS SELECT low_id * 4294967296 + high_id AS pair FROM never_pair")
         members = pool["id"].to_numpy()
+        query = _best_of_chunk(len(free.columns), len(skills.columns) // 2, keep, settings)
         for start in range(0, len(members), chunk):
             db.register(con, "_chunk", pd.DataFrame({"id": members[start : start + chunk]}))
             try:
-                found.append(con.execute(_best_of_chunk(shared, keep)).df())
+                found.append(con.execute(query).df())
             finally:
                 db.unregister(con, "_chunk")
     finally:
-        con.execute("DROP TABLE IF EXISTS _keys")
-        con.execute("DROP TABLE IF EXISTS _attrs")
+        for table in ("_keys", "_attrs", "_zones", "_never"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
         db.unregister(con, "_pool_ids")
     if not found:
-        return pd.DataFrame({c: pd.Series(dtype="int64") for c in ("a", "b", "n_ab", "n_ba")})
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in ("a", "b", "n_ab", "n_ba")}).assign(score=0.0)
     kept = pd.concat(found, ignore_index=True).drop_duplicates(["a", "b"])
     return kept.sort_values(["a", "b"]).reset_index(drop=True)
 
 
-def _best_of_chunk(shared: str, keep: int) -> str:
-    # m: a member of the chunk, o: any partner; n_mo: skills m teaches o (up to 2), n_om the other way.
+def _skill_words(con: duckdb.DuckDBPyConnection, pool: pd.DataFrame) -> pd.DataFrame:
+    """Each pool member's offered (o0, o1, ...) and wanted (n0, n1, ...) skills as bits of 64-bit words, in the
+    pool's order, numbering only the skills someone offers and someone wants (a few hundred: a few words)."""
+    rows = con.execute(
+        """SELECT DISTINCT s.applicant_id AS m, s.kind = 'offer' AS offer, s.skill_id AS k FROM applicant_skills s
+           JOIN _pool_ids e ON e.id = s.applicant_id WHERE s.kind IN ('offer', 'want') AND s.skill_id IS NOT NULL"""
+    ).fetchnumpy()
+    offer = np.asarray(rows["offer"], dtype=bool)
+    used = np.intersect1d(rows["k"][offer], rows["k"][~offer])
+    words = max(1, -(-len(used) // 64))
+    out = {}
+    for prefix, side in (("o", offer), ("n", ~offer)):
+        chosen = side & np.isin(rows["k"], used)
+        place, bit = pool.index.get_indexer(rows["m"][chosen]), np.searchsorted(used, rows["k"][chosen])
+        masks = np.zeros((len(pool), words), dtype=np.uint64)
+        np.bitwise_or.at(masks, (place, bit // 64), np.left_shift(np.uint64(1), (bit % 64).astype(np.uint64)))
+        out |= {f"{prefix}{i}": masks[:, i].view(np.int64) for i in range(words)}
+    return pd.DataFrame(out)
+
+
+def _best_of_chunk(free_words: int, skill_words: int, keep: int, settings: score.Settings) -> str:
+    # m: a member of the chunk (a in the score), o: any partner (b). A pair met through one key has one skill
+    # each way; through several, n_ab is the skills m offers that o wants (bit masks), up to 2. That equals the
+    # count through the keys: it differs only when o teaches m one skill y that m also teaches o (no key (y, y)),
+    # and then the keys number exactly the other skills m teaches o, so several keys mean 2 or more either way.
+    # Each member's best partners come from one BIGINT per pair, largest first: the score in thousandths, then
+    # the partner's id reversed (ties: the smaller id), then n_ab and n_ba in a bit each.
+    values, suggestible, scored = score.sql_score(settings)
+    shared = " + ".join(f"bit_count(pa.f{i} & pb.f{i})" for i in range(free_words))
+    n_ab = "least(2, " + " + ".join(f"bit_count(pa.o{i} & pb.n{i})" for i in range(skill_words)) + ")"
+    n_ba = "least(2, " + " + ".join(f"bit_count(pa.n{i} & pb.o{i})" for i in range(skill_words)) + ")"
     return f"""
-        WITH mutual AS (SELECT p.m AS m, q.m AS o, {_N_AB} AS n_mo, {_N_BA} AS n_om
+        WITH mutual AS (SELECT p.m AS m, q.m AS o, count(*) AS keys
                         FROM (SELECT * FROM _keys WHERE m IN (SELECT id FROM _chunk)) p
                         JOIN _keys q ON p.x = q.y AND p.y = q.x
-                        WHERE q.m <> p.m AND {_NOT_NEVER}
+                        WHERE q.m <> p.m
                         GROUP BY p.m, q.m),
-             timed AS (SELECT c.*, CASE WHEN pa.known AND pb.known
-                                        THEN ({shared}) * 0.5 / {freetime.WINDOW_DAYS / 7} END AS free_hours,
-                              50 * sqrt(least(c.n_om, 2) / greatest(least(pa.n_wants, 2), 1)
-                                        * least(c.n_mo, 2) / greatest(least(pb.n_wants, 2), 1))
-                              + 15 * coalesce(1 - least(abs(pa.experience_years - pb.experience_years), 10) / 10, 0.5)
-                              + 15 * CASE WHEN pa.left_behind OR pb.left_behind THEN 1
-                                     ELSE least(1, (pa.waited_days + pb.waited_days) / 2 / 60) END AS partial
-                       FROM mutual c JOIN _attrs pa ON pa.id = c.m JOIN _attrs pb ON pb.id = c.o),
-             bound AS (SELECT m, o, n_mo, n_om,
-                              CAST(round(1000 * (partial + 20 * coalesce(least(free_hours, 4) / 4, 0.5))) AS BIGINT)
-                              * 4294967296 - o AS bound
-                       FROM timed WHERE free_hours IS NULL OR free_hours > 0),
-             tops AS (SELECT m, unnest(max_by({{'o': o, 'n_mo': n_mo, 'n_om': n_om}}, bound, {int(keep)})) AS t
-                      FROM bound GROUP BY m)
-        SELECT least(m, t.o) AS a, greatest(m, t.o) AS b,
-               CASE WHEN m < t.o THEN t.n_mo ELSE t.n_om END AS n_ab,
-               CASE WHEN m < t.o THEN t.n_om ELSE t.n_mo END AS n_ba
-        FROM tops
+             measured AS (
+                SELECT c.m, c.o, CASE WHEN c.keys = 1 THEN 1 ELSE {n_ab} END AS n_ab,
+                       CASE WHEN c.keys = 1 THEN 1 ELSE {n_ba} END AS n_ba,
+                       pa.n_wants AS wants_a, pb.n_wants AS wants_b,
+                       abs(pa.experience_years - pb.experience_years) AS experience_gap,
+                       CASE WHEN pa.known AND pb.known THEN ({shared}) * 0.5 / {freetime.WINDOW_DAYS / 7} END
+                           AS shared_hours,
+                       z.gap AS tz_gap, z.shared AS shared_daytime,
+                       pa.hours_per_week AS hours_a, pb.hours_per_week AS hours_b,
+                       pa.waited_days AS waited_a, pb.waited_days AS waited_b,
+                       pa.left_behind AS behind_a, pb.left_behind AS behind_b
+                FROM mutual c JOIN _attrs pa ON pa.id = c.m JOIN _attrs pb ON pb.id = c.o
+                LEFT JOIN _zones z ON z.za = pa.zi AND z.zb = pb.zi
+                WHERE least(c.m, c.o) * 4294967296 + greatest(c.m, c.o) NOT IN (SELECT pair FROM _never)),
+             valued AS (SELECT m, o, n_ab, n_ba, {values} FROM measured WHERE {suggestible}),
+             ranked AS (SELECT m, CAST(round(1000 * ({scored})) AS BIGINT) * 17179869184
+                                  + (4294967295 - o) * 4 + (n_ab - 1) * 2 + (n_ba - 1) AS rank
+                        FROM valued),
+             tops AS (SELECT m, unnest(max(rank, {int(keep)})) AS rank FROM ranked GROUP BY m),
+             best AS (SELECT m, 4294967295 - ((rank >> 2) & 4294967295) AS o,
+                             ((rank >> 1) & 1) + 1 AS n_mo, (rank & 1) + 1 AS n_om, (rank >> 34) / 1000 AS score
+                      FROM tops)
+        SELECT least(m, o) AS a, greatest(m, o) AS b,
+               CASE WHEN m < o THEN n_mo ELSE n_om END AS n_ab,
+               CASE WHEN m < o THEN n_om ELSE n_mo END AS n_ba, score
+        FROM best
     """
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from lib.matching import candidates, score, solve, why_not, wording
@@ -57,10 +58,11 @@ def suggest_round(con: duckdb.DuckDBPyConnection, *, settings: score.Settings | 
         chosen, goal = _best_round(scored, len(pool), given_up)
         method, considered = f"exact matching ({goal})", len(scored)
     else:
-        scored = score.score_pairs(candidates.pruned_pairs(con, pool, PRUNE_KEEP), pool, settings)
-        chosen, goal = _best_round(scored, len(pool), given_up)
-        considered = len(scored)
-        raw, scored, chosen = _pair_the_rest(con, pool, scored, chosen, settings, most_people=given_up != 0)
+        pruned = candidates.pruned_pairs(con, pool, PRUNE_KEEP, settings)  # scored in the database
+        chosen, goal = _best_round(pruned, len(pool), given_up)
+        considered = len(pruned)
+        raw, scored, chosen = _pair_the_rest(con, pool, pruned, chosen, settings, most_people=given_up != 0)
+        chosen = rescored(chosen, pool, settings)
         method = (
             f"large-pool matching ({len(pool):,} members, {goal}): each member's best {PRUNE_KEEP} partners by a "
             "bound computed in the database, relaxed matching on the bipartite double cover, rounded, then exact "
@@ -92,9 +94,22 @@ def _pair_the_rest(
     if len(left) <= EXACT_LIMIT and not among.empty:
         chosen = pd.concat([chosen, solve.max_weight_pairs(among, most_people=most_people)])
     if most_people and not scored.empty:
-        edges = pd.concat([pruned, scored]).drop_duplicates(["a", "b"]).reset_index(drop=True)
-        chosen = solve.augmented(edges, chosen)
+        # the paths need only who, with whom and the score: no copy of the pruned pairs' other columns
+        light = ["a", "b", "score"]
+        edges = pd.concat([pruned[light], scored[light]]).drop_duplicates(["a", "b"])
+        paired = solve.augmented(edges, chosen[light])
+        if len(paired) > len(chosen):
+            found = paired["a"].to_numpy() * 2**32 + paired["b"].to_numpy()
+            rows = [part[np.isin(part["a"].to_numpy() * 2**32 + part["b"].to_numpy(), found)] for part in (pruned, scored)]
+            chosen = pd.concat(rows).drop_duplicates(["a", "b"])
     return raw, scored, chosen.sort_values(["score", "a"], ascending=[False, True]).reset_index(drop=True)
+
+
+def rescored(chosen: pd.DataFrame, pool: pd.DataFrame, settings: score.Settings) -> pd.DataFrame:
+    """The pairs a large round chose, scored by score_pairs (exact, with every component the reasons read),
+    best first."""
+    exact = score.score_pairs(chosen[["a", "b", "n_ab", "n_ba"]], pool, settings)
+    return exact.sort_values(["score", "a"], ascending=[False, True]).reset_index(drop=True)
 
 
 def suggest_partners(

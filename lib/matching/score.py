@@ -362,14 +362,73 @@ DEFAULT_WEIGHTS = {component.name: component.default_weight for component in COM
 DEFAULT_LIMITS: dict[str, float | None] = {limit.key: None for limit in LIMITS}
 
 
+def _zone_table(names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each distinct zone's UTC offset on the reference day, and the shared daytime of each two (a matrix)."""
+    day = timezones.reference_day(db.now())
+    return np.array([timezones.utc_offset_hours(z, day) for z in names]), timezones.shared_daytime(names, day)
+
+
+def zone_pairs(names: list[str]) -> pd.DataFrame:
+    """Every two of the distinct zones `names` (by position: za, zb) with hours apart and shared daytime,
+    as _zone_distances computes them: the table the database's score (sql_score) joins."""
+    offsets, shared = _zone_table(names)
+    za, zb = np.divmod(np.arange(len(names) ** 2), max(len(names), 1))
+    return pd.DataFrame({"za": za, "zb": zb, "gap": np.abs(offsets[za] - offsets[zb]), "shared": shared[za, zb]})
+
+
+def sql_score(settings: Settings) -> tuple[str, str, str]:
+    """The score of a pair in DuckDB SQL, for ranking pairs in the database before score_pairs scores the
+    ones kept, in three parts: the components' values (a SELECT list over a relation with the measures n_ab,
+    n_ba, wants_a, wants_b, experience_gap, shared_hours, tz_gap, shared_daytime, hours_a, hours_b, waited_a,
+    waited_b, behind_a, behind_b; NULL when unknown), the condition a pair must meet to be suggested at all
+    (a shared free hour when both gave free times, no hard limit broken), and the score over those values.
+    The same formulas as the COMPONENTS: a unit test holds the two equal on every pair of a varied pool."""
+    values = {
+        "reciprocity": "sqrt(least(n_ba, 2) / greatest(least(wants_a, 2), 1) * least(n_ab, 2) / "
+        "greatest(least(wants_b, 2), 1))",
+        "experience": "1 - least(experience_gap, 10) / 10",
+        "timezone": "CASE WHEN shared_hours IS NULL THEN least(shared_daytime, 4) / 4 END",
+        "free_time": f"least(shared_hours, {FREE_FULL_HOURS}) / {FREE_FULL_HOURS}",
+        "budget": "least(hours_a, hours_b) / greatest(hours_a, hours_b)",
+        "waiting": f"CASE WHEN behind_a OR behind_b THEN 1.0 ELSE least(1.0, (waited_a + waited_b) / 2 / {WAIT_FULL_DAYS}) END",
+    }
+    # least() and greatest() skip NULLs: a value is NULL (unknown) unless everything it reads is known
+    known_when = {
+        "reciprocity": "true",
+        "experience": "experience_gap IS NOT NULL",
+        "timezone": "shared_daytime IS NOT NULL",
+        "free_time": "shared_hours IS NOT NULL",
+        "budget": "hours_a IS NOT NULL AND hours_b IS NOT NULL AND greatest(hours_a, hours_b) > 0",
+        "waiting": "waited_a IS NOT NULL AND waited_b IS NOT NULL",
+    }
+    assert set(values) == set(known_when) == {c.name for c in COMPONENTS}
+    weights = {c.name: float(settings.weights.get(c.name, 0.0)) for c in COMPONENTS if settings.weights.get(c.name)}
+    listed = ", ".join(
+        f"CASE WHEN {known_when[name]} THEN {values[name]} END AS {name}" if known_when[name] != "true" else
+        f"{values[name]} AS {name}"
+        for name in weights
+    )
+    keep = ["coalesce(shared_hours <> 0, true)"]
+    for limit in PAIR_LIMITS:
+        value = settings.limits.get(limit.key)
+        if value is not None:
+            keep.append(f"NOT coalesce({limit.column} {_SQL_BREAKS[limit.breaks]} {float(value)!r}, false)")
+    if not weights:
+        return "0 AS nothing", " AND ".join(keep), "0.0"
+    total = " + ".join(f"{w!r} * coalesce({name}, 0)" for name, w in weights.items())
+    known = " + ".join(f"{w!r} * CAST({name} IS NOT NULL AS INTEGER)" for name, w in weights.items())
+    return listed, " AND ".join(keep), f"100 * ({total}) / greatest({known}, 1e-9)"
+
+
+_SQL_BREAKS = {np.greater: ">", np.less: "<"}
+
+
 def _zone_distances(names: list[str], ia: np.ndarray, ib: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Hours apart and shared daytime per pair, from a table of the distinct zones (no Python per pair)."""
     if not names:
         nan = np.full(len(ia), np.nan)
         return nan, nan.copy()
-    day = timezones.reference_day(db.now())
-    offsets = np.array([timezones.utc_offset_hours(z, day) for z in names])
-    shared = timezones.shared_daytime(names, day)
+    offsets, shared = _zone_table(names)
     known = (ia >= 0) & (ib >= 0)
     sa, sb = np.where(known, ia, 0), np.where(known, ib, 0)
     gap = np.where(known, np.abs(offsets[sa] - offsets[sb]), np.nan)

@@ -76,7 +76,7 @@ def large_pool_pairs(edges: pd.DataFrame, *, most_people: bool = True) -> pd.Dat
 
 
 def polished(
-    edges: pd.DataFrame, chosen: pd.DataFrame, unsure: np.ndarray, *, most_people: bool, near: int = 10
+    edges: pd.DataFrame, chosen: pd.DataFrame, unsure: np.ndarray, *, most_people: bool, near: int = 5
 ) -> pd.DataFrame:
     """The matching re-solved exactly around the members whose pairs the relaxation left unsure.
 
@@ -84,7 +84,8 @@ def polished(
     unmatched there). The region is them, each one's `near` best-scored neighbours, and the current
     partners of all of these (so no kept pair crosses the region's border); the pairs inside it are
     chosen again by the exact solver and kept when that is better (it never is worse: the current pairs
-    inside the region are one of its answers)."""
+    inside the region are one of its answers). `near` = 5 by measurement at 20,000 members: 10 gained 0.15
+    points of 680,896 for 0.4 s more, 20 another 2.5 points for 1.7 s more."""
     if len(unsure) == 0 or chosen.empty:
         return chosen
     ends = pd.DataFrame(
@@ -132,18 +133,26 @@ def augmented(edges: pd.DataFrame, chosen: pd.DataFrame, *, depth: int = 4, budg
 
 
 class _Neighbours:
-    """Each member's candidates, best score first (ties by id), in flat arrays: no Python object per edge."""
+    """Each member's candidates, best score first (ties by id), from flat arrays: no Python object per edge.
+    Only the members a search reaches are sorted, when first reached (a few thousand of 20,000)."""
 
     def __init__(self, edges: pd.DataFrame) -> None:
         a, b, weight = edges["a"].to_numpy(), edges["b"].to_numpy(), edges["score"].to_numpy()
-        ends, others, weights = np.concatenate([a, b]), np.concatenate([b, a]), np.concatenate([weight, weight])
-        order = np.lexsort((others, -weights, ends))
-        self._ends, self._others = ends[order], others[order]
-        self.nodes = np.unique(ends)
+        ends = np.concatenate([a, b])
+        order = np.argsort(ends, kind="stable")
+        self._ends = ends[order]
+        self._others, self._weights = np.concatenate([b, a])[order], np.concatenate([weight, weight])[order]
+        self.nodes = np.flatnonzero(np.bincount(ends)) if len(ends) else ends  # ids are >= 0
+        self._sorted: dict[int, list[int]] = {}
 
     def get(self, node: int, default=()) -> list[int]:
-        first, last = np.searchsorted(self._ends, [node, node + 1])
-        return self._others[first:last].tolist() if last > first else list(default)
+        found = self._sorted.get(node)
+        if found is None:
+            first, last = np.searchsorted(self._ends, [node, node + 1])
+            others = self._others[first:last]
+            found = others[np.lexsort((others, -self._weights[first:last]))].tolist()
+            self._sorted[node] = found
+        return found if found else list(default)
 
 
 def _augmenting_path(start: int, neighbours: _Neighbours, mate: dict, depth: int, budget: int) -> list[int] | None:
