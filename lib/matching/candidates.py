@@ -98,8 +98,10 @@ def pruned_pairs(
     keeps it, so a member with few options keeps them all. Each pair comes with that score in thousandths (the
     precision the solvers use); score_pairs gives the exact score and its components, for the pairs chosen.
 
-    Members are taken `chunk` at a time, each with all their partners, so DuckDB holds a chunk's pairs,
-    not all of them (49.8 million at 50,000 members); each pair is looked at from both ends.
+    Members are taken `chunk` at a time in id order, so DuckDB never holds all the pairs (49.8 million at
+    50,000 members): each chunk scores its members' pairs with later members, once, into a table, takes its
+    members' best partners from that table (the pairs with earlier members were scored by earlier chunks), then
+    drops the pairs both of whose members are done.
     """
     settings = settings or score.load_settings(con)
     masks, known = freetime.member_masks(pool, freetime.window_start(db.now()))
@@ -122,16 +124,16 @@ def pruned_pairs(
         db.unregister(con, "_zone_pairs")
         # never-pair marks as one number per pair: an anti-join on it costs little on millions of pairs
         con.execute("CREATE OR REPLACE TEMP TABLE _never AS SELECT low_id * 4294967296 + high_id AS pair FROM never_pair")
-        members = pool["id"].to_numpy()
-        query = _best_of_chunk(len(free.columns), len(skills.columns) // 2, keep, settings)
+        con.execute("CREATE OR REPLACE TEMP TABLE _scored (a BIGINT, b BIGINT, s BIGINT, n_ab INTEGER, n_ba INTEGER)")
+        members = np.sort(pool["id"].to_numpy())
+        score_chunk = _score_chunk(len(free.columns), len(skills.columns) // 2, settings)
         for start in range(0, len(members), chunk):
-            db.register(con, "_chunk", pd.DataFrame({"id": members[start : start + chunk]}))
-            try:
-                found.append(con.execute(query).df())
-            finally:
-                db.unregister(con, "_chunk")
+            ids = {"lo": int(members[start]), "hi": int(members[min(start + chunk, len(members)) - 1])}
+            con.execute(score_chunk, ids)
+            found.append(con.execute(_best_of_chunk(keep), ids).df())
+            con.execute("DELETE FROM _scored WHERE b <= $hi", {"hi": ids["hi"]})
     finally:
-        for table in ("_keys", "_attrs", "_zones", "_never"):
+        for table in ("_keys", "_attrs", "_zones", "_never", "_scored"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
         db.unregister(con, "_pool_ids")
     if not found:
@@ -160,22 +162,22 @@ def _skill_words(con: duckdb.DuckDBPyConnection, pool: pd.DataFrame) -> pd.DataF
     return pd.DataFrame(out)
 
 
-def _best_of_chunk(free_words: int, skill_words: int, keep: int, settings: score.Settings) -> str:
-    # m: a member of the chunk (a in the score), o: any partner (b). A pair met through one key has one skill
-    # each way; through several, n_ab is the skills m offers that o wants (bit masks), up to 2. That equals the
-    # count through the keys: it differs only when o teaches m one skill y that m also teaches o (no key (y, y)),
-    # and then the keys number exactly the other skills m teaches o, so several keys mean 2 or more either way.
-    # Each member's best partners come from one BIGINT per pair, largest first: the score in thousandths, then
-    # the partner's id reversed (ties: the smaller id), then n_ab and n_ba in a bit each.
+def _score_chunk(free_words: int, skill_words: int, settings: score.Settings) -> str:
+    # The pairs (a, b) of the members a from $lo to $hi with every later member b, scored (s: thousandths) and
+    # kept when the score could suggest them. A pair met through one key has one skill each way; through several,
+    # n_ab is the skills a offers that b wants (bit masks), up to 2. That equals the count through the keys: it
+    # differs only when b teaches a one skill y that a also teaches b (there is no key (y, y)), and then the keys
+    # number exactly the other skills a teaches b, so several keys mean 2 or more either way.
     values, suggestible, scored = score.sql_score(settings)
     shared = " + ".join(f"bit_count(pa.f{i} & pb.f{i})" for i in range(free_words))
     n_ab = "least(2, " + " + ".join(f"bit_count(pa.o{i} & pb.n{i})" for i in range(skill_words)) + ")"
     n_ba = "least(2, " + " + ".join(f"bit_count(pa.n{i} & pb.o{i})" for i in range(skill_words)) + ")"
     return f"""
+        INSERT INTO _scored
         WITH mutual AS (SELECT p.m AS m, q.m AS o, count(*) AS keys
-                        FROM (SELECT * FROM _keys WHERE m IN (SELECT id FROM _chunk)) p
+                        FROM (SELECT * FROM _keys WHERE m BETWEEN $lo AND $hi) p
                         JOIN _keys q ON p.x = q.y AND p.y = q.x
-                        WHERE q.m <> p.m
+                        WHERE q.m > p.m
                         GROUP BY p.m, q.m),
              measured AS (
                 SELECT c.m, c.o, CASE WHEN c.keys = 1 THEN 1 ELSE {n_ab} END AS n_ab,
@@ -190,12 +192,23 @@ def _best_of_chunk(free_words: int, skill_words: int, keep: int, settings: score
                        pa.left_behind AS behind_a, pb.left_behind AS behind_b
                 FROM mutual c JOIN _attrs pa ON pa.id = c.m JOIN _attrs pb ON pb.id = c.o
                 LEFT JOIN _zones z ON z.za = pa.zi AND z.zb = pb.zi
-                WHERE least(c.m, c.o) * 4294967296 + greatest(c.m, c.o) NOT IN (SELECT pair FROM _never)),
-             valued AS (SELECT m, o, n_ab, n_ba, {values} FROM measured WHERE {suggestible}),
-             ranked AS (SELECT m, CAST(round(1000 * ({scored})) AS BIGINT) * 17179869184
-                                  + (4294967295 - o) * 4 + (n_ab - 1) * 2 + (n_ba - 1) AS rank
-                        FROM valued),
-             tops AS (SELECT m, unnest(max(rank, {int(keep)})) AS rank FROM ranked GROUP BY m),
+                WHERE c.m * 4294967296 + c.o NOT IN (SELECT pair FROM _never)),
+             valued AS (SELECT m, o, n_ab, n_ba, {values} FROM measured WHERE {suggestible})
+        SELECT m, o, CAST(round(1000 * ({scored})) AS BIGINT), n_ab, n_ba FROM valued ORDER BY o
+    """
+
+
+def _best_of_chunk(keep: int) -> str:
+    # Each member's best partners among the scored pairs, from one BIGINT per pair and end, largest first: the
+    # score in thousandths, then the partner's id reversed (ties: the smaller id), then the skills each way
+    # (from the member's side) in a bit each.
+    return f"""
+        WITH ends AS (SELECT a AS m, b AS o, s, n_ab AS n_mo, n_ba AS n_om FROM _scored WHERE a BETWEEN $lo AND $hi
+                      UNION ALL
+                      SELECT b, a, s, n_ba, n_ab FROM _scored WHERE b BETWEEN $lo AND $hi),
+             tops AS (SELECT m, unnest(max(s * 17179869184 + (4294967295 - o) * 4 + (n_mo - 1) * 2 + (n_om - 1),
+                                           {int(keep)})) AS rank
+                      FROM ends GROUP BY m),
              best AS (SELECT m, 4294967295 - ((rank >> 2) & 4294967295) AS o,
                              ((rank >> 1) & 1) + 1 AS n_mo, (rank & 1) + 1 AS n_om, (rank >> 34) / 1000 AS score
                       FROM tops)
