@@ -1,6 +1,7 @@
 """Page speed in a real browser: time from clicking a page's sidebar link to the page being fully drawn.
 
-Run: `python -m benchmarks.pages [--members 20000] [--pairings 50000]` (and with the demo: `--demo`).
+Run: `python -m benchmarks.pages [--members 20000] [--pairings 50000]` (with the demo: `--demo`; on a copy of
+a database of your own, e.g. one built by benchmarks.matching with 20,000 members all waiting: `--db PATH`).
 Prints, per page, the browser time and the server's script time (medians of 3 visits after a first
 visit that warms the caches, which is also printed) and the dashboard process's memory.
 
@@ -14,6 +15,7 @@ by tools.timed_streamlit, which starts the dashboard for this benchmark.
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import tempfile
 import time
@@ -129,10 +131,14 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=20_000)
     parser.add_argument("--pairings", type=int, default=50_000)
     parser.add_argument("--demo", action="store_true", help="measure the demo community instead")
+    parser.add_argument("--db", type=Path, help="measure a copy of this database instead")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "pages.duckdb"
-        if args.demo:
+        if args.db:
+            shutil.copyfile(args.db, path)
+            print(f"a copy of {args.db}\n")
+        elif args.demo:
             con = startup.open_database(path)
             demo.load_demo(con)
             con.close()
