@@ -123,7 +123,9 @@ def pruned_pairs(
         con.execute("CREATE OR REPLACE TEMP TABLE _zones AS SELECT * FROM _zone_pairs")
         db.unregister(con, "_zone_pairs")
         # never-pair marks as one number per pair: an anti-join on it costs little on millions of pairs
-        con.execute("CREATE OR REPLACE TEMP TABLE _never AS SELECT low_id * 4294967296 + high_id AS pair FROM never_pair")
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _never AS SELECT low_id * 4294967296 + high_id AS pair FROM never_pair"
+        )
         con.execute("CREATE OR REPLACE TEMP TABLE _scored (a BIGINT, b BIGINT, s BIGINT, n_ab INTEGER, n_ba INTEGER)")
         members = np.sort(pool["id"].to_numpy())
         score_chunk = _score_chunk(len(free.columns), len(skills.columns) // 2, settings)

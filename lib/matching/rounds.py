@@ -101,7 +101,9 @@ def _pair_the_rest(
         paired = solve.augmented(edges, chosen[light])
         if len(paired) > len(chosen):
             found = paired["a"].to_numpy() * 2**32 + paired["b"].to_numpy()
-            rows = [part[np.isin(part["a"].to_numpy() * 2**32 + part["b"].to_numpy(), found)] for part in (pruned, scored)]
+            rows = [
+                part[np.isin(part["a"].to_numpy() * 2**32 + part["b"].to_numpy(), found)] for part in (pruned, scored)
+            ]
             chosen = pd.concat(rows).drop_duplicates(["a", "b"])
     return raw, scored, chosen.sort_values(["score", "a"], ascending=[False, True]).reset_index(drop=True)
 

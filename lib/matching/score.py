@@ -404,8 +404,9 @@ def sql_score(settings: Settings) -> tuple[str, str, str]:
     assert set(values) == set(known_when) == {c.name for c in COMPONENTS}
     weights = {c.name: float(settings.weights.get(c.name, 0.0)) for c in COMPONENTS if settings.weights.get(c.name)}
     listed = ", ".join(
-        f"CASE WHEN {known_when[name]} THEN {values[name]} END AS {name}" if known_when[name] != "true" else
-        f"{values[name]} AS {name}"
+        f"CASE WHEN {known_when[name]} THEN {values[name]} END AS {name}"
+        if known_when[name] != "true"
+        else f"{values[name]} AS {name}"
         for name in weights
     )
     keep = ["coalesce(shared_hours <> 0, true)"]

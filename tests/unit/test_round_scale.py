@@ -230,7 +230,10 @@ def test_the_database_counts_the_skills_each_way_as_the_candidate_pairs_do(commu
     s, t, u = (int(k) for (k,) in community.execute("SELECT id FROM skills ORDER BY id LIMIT 3").fetchall())
     community.execute("DELETE FROM applicant_skills WHERE applicant_id IN (?, ?)", [first, second])
     for member, kind, skill in ((first, "offer", s), (first, "offer", t), (first, "offer", u), (first, "want", s)) + (
-        (second, "offer", s), (second, "want", s), (second, "want", t), (second, "want", u)
+        (second, "offer", s),
+        (second, "want", s),
+        (second, "want", t),
+        (second, "want", u),
     ):
         community.execute(
             "INSERT INTO applicant_skills (applicant_id, kind, position, raw, skill_id) VALUES (?, ?, 0, 'x', ?)",
