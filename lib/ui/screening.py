@@ -206,6 +206,8 @@ def _shown(table: pd.DataFrame) -> pd.DataFrame:
     shown["timezone"] = shown["timezone"].fillna("unknown")
     shown["notes"] = shown["notes"].fillna("")
     shown["decline_reason"] = shown["decline_reason"].fillna("")
+    for link in ("linkedin", "github"):  # no link given: an empty cell (the grid writes None for a missing value)
+        shown[link] = shown[link].fillna("")
     # blank, never "None", for people who do not wait and answers not given
     shown["days_waiting"] = shown["days_waiting"].map(lambda d: "" if pd.isna(d) else f"{int(d)}")
     shown["experience_years"] = shown["experience_years"].map(lambda y: "" if pd.isna(y) else f"{y:g}")

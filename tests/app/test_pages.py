@@ -195,6 +195,16 @@ def test_applicants_page_filters_by_stage_and_search(con):
     assert set(frame_with(at, "days_waiting")["email"]) == {"felix@example.org", "amara.okafor@example.com"}
 
 
+def test_missing_profile_links_are_empty_cells_not_none(con):
+    importer.import_applications(con, GOOGLE, filename="form.csv")
+    at = open_app("pages/2_Applicants.py")
+    at.selectbox(key="applicants.stage").set_value("all").run()
+    table = frame_with(at, "linkedin").set_index("email")
+    assert table.loc["felix@example.org", "linkedin"] == ""  # the form left it blank: the grid would print None
+    assert table.loc["felix@example.org", "github"] == "https://github.com/felixb"
+    assert table.loc["amara.okafor@example.com", "linkedin"] == "https://www.linkedin.com/in/amara"
+
+
 def test_sidebar_links_every_page():
     from lib import ui
 
