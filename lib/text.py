@@ -26,3 +26,22 @@ def first_name(full: object, *, fallback: str = "there") -> str:
             if any(visible(c) for c in word):
                 return word
     return fallback
+
+
+def pair_first_names(a: object, b: object, *, a_fallback: str = "there", b_fallback: str = "there") -> tuple[str, str]:
+    """Two members as one message names them together: their first names, or their whole names when the first
+    names are the same ("Omar Haddad can help Omar Farouk", never "Omar can help Omar"), with the fallbacks (their
+    emails) added when even the whole names are the same."""
+    first_a, first_b = first_name(a, fallback=a_fallback), first_name(b, fallback=b_fallback)
+    if first_a.casefold() != first_b.casefold():
+        return first_a, first_b
+    whole_a, whole_b = _whole_name(a, first_a), _whole_name(b, first_b)
+    if whole_a.casefold() != whole_b.casefold() or a_fallback == b_fallback:
+        return whole_a, whole_b
+    return f"{whole_a} ({a_fallback})", f"{whole_b} ({b_fallback})"
+
+
+def _whole_name(full: object, first: str) -> str:
+    """The name's visible words, or its first name (the fallback) when it has none."""
+    words = [w for w in full.split() if any(visible(c) for c in w)] if isinstance(full, str) else []
+    return " ".join(words) or first

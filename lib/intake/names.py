@@ -16,6 +16,7 @@ from __future__ import annotations
 import unicodedata
 
 from lib.text import first_name as first_name  # callers read it here too
+from lib.text import pair_first_names as pair_first_names
 from lib.text import visible as _visible
 
 MAX_NAME = 200

@@ -26,7 +26,7 @@ import duckdb
 from lib.errors import InvalidInput, NotFound
 from lib.messages import calendar, outbox, templates
 from lib.storage import db
-from lib.text import first_name
+from lib.text import first_name, pair_first_names
 
 DEFAULT_SIGNATURE = "The moderator"
 FEEDBACK_FORM_SETTING = "feedback_form_url"
@@ -65,22 +65,23 @@ def introduction(
     slots in both members' local times and carries a calendar invitation for the first one."""
     pair = _pairing(con, pairing_id)
     a, b = _member(con, pair["a_id"]), _member(con, pair["b_id"])
+    first_a, first_b = _firsts(a, b)
     values = {
-        "a_first": _first(a),
+        "a_first": first_a,
         "a_name": a["name"],
         "a_email": a["email"],
-        "b_first": _first(b),
+        "b_first": first_b,
         "b_name": b["name"],
         "b_email": b["email"],
         "a_teaches_b": ", ".join(pair["a_teaches_b"]),
         "b_teaches_a": ", ".join(pair["b_teaches_a"]),
         "moderator_name": signature(moderator),
-        "trial_times": _trial_times(trial, _first(a), _first(b)),
+        "trial_times": _trial_times(trial, first_a, first_b),
     }
     subject, body = templates.render(templates.source(con, "introduction"), values)
     invite = None
     if trial and trial.starts:
-        title = f"Peer-mentoring trial: {_first(a)} + {_first(b)}"
+        title = f"Peer-mentoring trial: {first_a} + {first_b}"
         invite = calendar.event(trial.starts[0], trial.minutes, trial.zone_a, title, f"pair-{pairing_id}@mentoring")
     return outbox.draft(
         con, "introduction", [a, b], subject, body, now=now, pair_id=pairing_id, moderator=moderator, calendar=invite
@@ -230,7 +231,8 @@ def _farewell(con, person: dict, ending: dict, now: datetime, moderator: str, *,
 
 
 def _partner_left(con, person: dict, other: dict, now: datetime, moderator: str, pair_id: int, ending_id: int) -> int:
-    values = {"first": _first(person), "name": person["name"], "partner_first": _first(other)}
+    first, partner_first = _firsts(person, other)
+    values = {"first": first, "name": person["name"], "partner_first": partner_first}
     subject, body = templates.render(
         templates.source(con, "partner_left"), values | {"moderator_name": signature(moderator)}
     )
@@ -242,6 +244,11 @@ def _partner_left(con, person: dict, other: dict, now: datetime, moderator: str,
 
 def _first(person: dict) -> str:
     return first_name(person["name"], fallback=person["email"])
+
+
+def _firsts(person: dict, other: dict) -> tuple[str, str]:
+    """Two members named in one message: first names, whole names when those are the same (text.pair_first_names)."""
+    return pair_first_names(person["name"], other["name"], a_fallback=person["email"], b_fallback=other["email"])
 
 
 def _member(con: duckdb.DuckDBPyConnection, applicant_id: int) -> dict:

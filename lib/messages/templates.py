@@ -37,10 +37,10 @@ _ABOUT_ONE = {"first": "the member's first name", "name": "the member's full nam
 _SIGNED = {"moderator_name": "the signature: the signed-in moderator's name"}
 VARIABLES: dict[str, dict[str, str]] = {
     "introduction": {
-        "a_first": "first member's first name",
+        "a_first": "first member's first name (the full name when both have the same first name)",
         "a_name": "first member's full name",
         "a_email": "first member's email",
-        "b_first": "second member's first name",
+        "b_first": "second member's first name (the full name when both have the same first name)",
         "b_name": "second member's full name",
         "b_email": "second member's email",
         "a_teaches_b": "what the first can teach the second",
@@ -49,7 +49,11 @@ VARIABLES: dict[str, dict[str, str]] = {
         "either gave no free times, a sentence asking them to find a time)",
         **_SIGNED,
     },
-    "partner_left": {**_ABOUT_ONE, "partner_first": "the first name of the partner who left", **_SIGNED},
+    "partner_left": {
+        **_ABOUT_ONE,
+        "partner_first": "the first name of the partner who left (the full name when both have the same first name)",
+        **_SIGNED,
+    },
     "farewell": {
         **_ABOUT_ONE,
         "feedback_how": "how to answer: the feedback form's link when one is set, else 'reply to this email'",
@@ -60,7 +64,7 @@ VARIABLES: dict[str, dict[str, str]] = {
     "note": {**_ABOUT_ONE, **_SIGNED},
     "checkin": {
         **_ABOUT_ONE,
-        "partner_first": "the partner's first name",
+        "partner_first": "the partner's first name (the full name when both have the same first name)",
         "since_when": "'since your trial session' for a trial check-in, else 'over the last few weeks'",
         "answer_how": "how to answer: the check-in form's pre-filled link when one is set, else the four "
         "questions to answer by replying",

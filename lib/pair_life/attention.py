@@ -11,6 +11,7 @@ from lib.errors import InvalidInput
 from lib.intake import names
 from lib.pair_life import checkin_attention
 from lib.storage import db
+from lib.text import pair_first_names
 
 DEFAULT_THRESHOLDS = {
     "no_trial_days": 14,
@@ -124,7 +125,8 @@ def _day(value) -> str | None:
 
 def nudge_text(kind: str, row: pd.Series) -> str:
     """A friendly email to copy for a stalled pair."""
-    return _NUDGES[kind].format(a_first=names.first_name(row["a_name"]), b_first=names.first_name(row["b_name"]))
+    first_a, first_b = pair_first_names(row["a_name"], row["b_name"])
+    return _NUDGES[kind].format(a_first=first_a, b_first=first_b)
 
 
 def _stalled(con: duckdb.DuckDBPyConnection, state: str, since: str, cutoff, today) -> pd.DataFrame:

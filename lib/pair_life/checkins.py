@@ -37,7 +37,7 @@ from lib.errors import InvalidInput, NotFound
 from lib.members.directory import member_by_email
 from lib.messages import drafts, outbox, settings, templates
 from lib.storage import db
-from lib.text import first_name
+from lib.text import pair_first_names
 
 KINDS = ("trial", "pulse")
 STATUSES = ("due", "sent", "answered", "missed")
@@ -185,10 +185,13 @@ def _draft_one(con, checkin_id: int, pairing_id: int, kind: str, now: datetime, 
     link = settings.get(con, "checkin_form_url")
     made = []
     for person, partner in ((a, b), (b, a)):
+        first, partner_first = pair_first_names(
+            person["name"], partner["name"], a_fallback=person["email"], b_fallback=partner["email"]
+        )
         values = {
-            "first": first_name(person["name"], fallback=person["email"]),
+            "first": first,
             "name": person["name"],
-            "partner_first": first_name(partner["name"], fallback=partner["email"]),
+            "partner_first": partner_first,
             "since_when": SINCE_WHEN[kind],
             "answer_how": answer_how(link, person["email"], pairing_id, kind),
             "moderator_name": drafts.signature(moderator),

@@ -90,6 +90,31 @@ def test_first_name_is_the_first_visible_word_or_the_fallback(full, first):
     assert names.first_name(full) == first
 
 
+@pytest.mark.parametrize(
+    ("a", "b", "named"),
+    [
+        ("Omar Haddad", "Ana Lee", ("Omar", "Ana")),
+        ("Omar Haddad", "omar  Farouk", ("Omar Haddad", "omar Farouk")),  # first names the same, case aside
+        ("Omar Ali", "Omar Ali", ("Omar Ali (o1@x.org)", "Omar Ali (o2@x.org)")),  # whole names too: the emails
+        ("Zoë", "ZOË  Kim", ("Zoë", "ZOË Kim")),
+        ("\t", "\u200b", ("o1@x.org", "o2@x.org")),  # no name at all: the emails, as first_name gives them
+    ],
+)
+def test_two_members_in_one_message_are_never_the_same_name(a, b, named):
+    assert names.pair_first_names(a, b, a_fallback="o1@x.org", b_fallback="o2@x.org") == named
+
+
+def test_an_introduction_of_two_omars_names_them_whole(con):
+    rows = [["a@x.org", "Omar Haddad", "Go", "Rust"], ["b@x.org", "Omar Farouk", "Rust", "Go"]]
+    importer.import_applications(con, make_csv(HEADER, rows), filename="n.csv", status="accepted")
+    pairing = pairs.confirm_pair(con, "a@x.org", "b@x.org")["id"]
+    email = _introduction(con, pairing)
+    assert email["subject"] == "Omar Haddad and Omar Farouk: your peer-mentoring match"
+    assert "Omar can help Omar" not in email["body"] and "Omar Haddad" in email["body"]
+    row = pd.Series(pairs.pairing(con, pairing))
+    assert attention.nudge_text("no_trial", row).startswith("Hi Omar Haddad and Omar Farouk,")
+
+
 def test_import_rejects_bad_names_with_their_sentences_and_stores_good_ones_cleaned(con):
     written = ["\t", "\u200b\u200e", "", "x" * 300, "\x07", "Eve\r\nBcc: x", "李雷", "Zoë", "Ñuño", "  Ana   María  "]
     rows = [[f"m{i}@x.org", name, "Go", "Rust"] for i, name in enumerate(written)]
