@@ -52,6 +52,8 @@ def round_tab(settings: score.Settings) -> None:
             st.rerun()
         return
     found = ui.cached_round(page, settings)
+    if round_confirm.after_confirm(found):
+        return
     st.caption(f"{found.method.capitalize()} over {found.candidates:,} candidate pairs: {found.summary()}")
     if found.pairs.empty:
         st.info(found.advice())
@@ -125,14 +127,7 @@ def pause_tab() -> None:
     st.dataframe(page.read(pairs.never_pairs), hide_index=True)
 
 
-def introduce_confirmed() -> None:
-    """The introductions drafted for the pairs just confirmed: who gets which, and Send right here."""
-    confirmed = st.session_state.get("match.confirmed", [])
-    if confirmed:
-        said = round_confirm.summary(confirmed)
-        ui.send_panel(page, ui.introductions(page, confirmed), said, noun="introduction", key="match.send")
-
-
+round_confirm.introductions_panel(page)  # what was just confirmed comes first: its summary and Send
 settings = page.read(score.load_settings)
 settings_form(settings)
 # Only the open tab runs (on_change="rerun"); the home page opens "For one member" directly.
@@ -141,4 +136,3 @@ for tab, show in zip(tabs, [lambda: round_tab(settings), lambda: member_tab(sett
     if tab.open:
         with tab:
             show()
-introduce_confirmed()

@@ -104,22 +104,17 @@ def pruned_pairs(
     drops the pairs both of whose members are done.
     """
     settings = settings or score.load_settings(con)
-    masks, known = freetime.member_masks(pool, freetime.window_start(db.now()))
-    free = pd.DataFrame(masks.view(np.int64), columns=[f"f{i}" for i in range(masks.shape[1])])
-    zones = pd.Categorical(pool["zone"].where(pool["zone"].map(lambda z: isinstance(z, str))))
-    columns = ["id", "n_wants", "experience_years", "waited_days", "left_behind", "hours_per_week"]
-    attrs = pool[columns].reset_index(drop=True).astype({"experience_years": float, "hours_per_week": float})
-    attrs["zi"] = pd.Series(zones.codes, dtype="int64").where(zones.codes >= 0)  # NaN (NULL): no zone known
+    attrs, zones, free_words = _member_columns(pool)
     db.register(con, "_pool_ids", pool[["id"]].reset_index(drop=True))
     found = []
     try:
         # the keys and the members' columns once, as tables: every chunk reads them
         con.execute(f"CREATE OR REPLACE TEMP TABLE _keys AS WITH {_MUTUAL} SELECT * FROM keys")
         skills = _skill_words(con, pool)
-        db.register(con, "_attrs_frame", pd.concat([attrs, free, pd.Series(known, name="known"), skills], axis=1))
+        db.register(con, "_attrs_frame", pd.concat([attrs, skills], axis=1))
         con.execute("CREATE OR REPLACE TEMP TABLE _attrs AS SELECT * FROM _attrs_frame")
         db.unregister(con, "_attrs_frame")
-        db.register(con, "_zone_pairs", score.zone_pairs(list(zones.categories)))
+        db.register(con, "_zone_pairs", score.zone_pairs(zones))
         con.execute("CREATE OR REPLACE TEMP TABLE _zones AS SELECT * FROM _zone_pairs")
         db.unregister(con, "_zone_pairs")
         # never-pair marks as one number per pair: an anti-join on it costs little on millions of pairs
@@ -128,7 +123,7 @@ def pruned_pairs(
         )
         con.execute("CREATE OR REPLACE TEMP TABLE _scored (a BIGINT, b BIGINT, s BIGINT, n_ab INTEGER, n_ba INTEGER)")
         members = np.sort(pool["id"].to_numpy())
-        score_chunk = _score_chunk(len(free.columns), len(skills.columns) // 2, settings)
+        score_chunk = _score_chunk(free_words, len(skills.columns) // 2, settings)
         for start in range(0, len(members), chunk):
             ids = {"lo": int(members[start]), "hi": int(members[min(start + chunk, len(members)) - 1])}
             con.execute(score_chunk, ids)
@@ -142,6 +137,19 @@ def pruned_pairs(
         return pd.DataFrame({c: pd.Series(dtype="int64") for c in ("a", "b", "n_ab", "n_ba")}).assign(score=0.0)
     kept = pd.concat(found, ignore_index=True).drop_duplicates(["a", "b"])
     return kept.sort_values(["a", "b"]).reset_index(drop=True)
+
+
+def _member_columns(pool: pd.DataFrame) -> tuple[pd.DataFrame, list[str], int]:
+    """What the SQL score reads of each member, in the pool's order (zi: their zone's number, NULL when unknown;
+    f0, f1, ...: their free half-hours as bits; known: whether they gave free times); the distinct zones; and how
+    many free-time words there are."""
+    masks, known = freetime.member_masks(pool, freetime.window_start(db.now()))
+    free = pd.DataFrame(masks.view(np.int64), columns=[f"f{i}" for i in range(masks.shape[1])])
+    zones = pd.Categorical(pool["zone"].where(pool["zone"].map(lambda z: isinstance(z, str))))
+    columns = ["id", "n_wants", "experience_years", "waited_days", "left_behind", "hours_per_week"]
+    attrs = pool[columns].reset_index(drop=True).astype({"experience_years": float, "hours_per_week": float})
+    attrs["zi"] = pd.Series(zones.codes, dtype="int64").where(zones.codes >= 0)  # NaN (NULL): no zone known
+    return pd.concat([attrs, free, pd.Series(known, name="known")], axis=1), list(zones.categories), len(free.columns)
 
 
 def _skill_words(con: duckdb.DuckDBPyConnection, pool: pd.DataFrame) -> pd.DataFrame:

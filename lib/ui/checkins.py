@@ -233,7 +233,8 @@ def _unanswered_row(page: ui.Page, row, text, buttons, since: str, go) -> None:
             lambda cur: pairs.pause_member(cur, row.email, until, note=note, moderator=who),
             f"Paused until {until:%d %b %Y}: no new partner before then.",
         )
-    if buttons.button("End the pair, re-match the partner", key=f"home.rematch.{row.id}", icon=":material/sync:"):
+    rematch = "Ends the pair (partner unresponsive) and opens the partner's best new partners on Matching"
+    if buttons.button("Re-match the partner", key=f"home.rematch.{row.id}", icon=":material/sync:", help=rematch):
         try:
             with page.writing() as cursor:
                 lifecycle.end_pairing(cursor, pair, by="moderator", reason="partner unresponsive", moderator=who)

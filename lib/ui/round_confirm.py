@@ -2,7 +2,10 @@
 will do (a dialog), and after confirming a summary of who stayed unpaired and why above the send panel.
 
 Decided where the issue is silent: every suggested pair starts ticked; the dialog lists the pairs kept, the
-introductions it will draft and the members it leaves unpaired; Cancel or Escape changes nothing.
+introductions it will draft and the members it leaves unpaired; Cancel or Escape changes nothing. After a
+confirm the summary and the send panel head the page, and while the round left nobody to pair the Whole round
+tab lists who the confirmed round left out and why (the same members and causes as the summary), instead of a
+round of nobody whose causes, counted over the smaller pool, would read differently.
 """
 
 from __future__ import annotations
@@ -12,11 +15,14 @@ import hashlib
 import streamlit as st
 
 from lib.matching import round_summary, rounds, score
+from lib.messages import outbox
 from lib.pair_life import pairs
-from lib.ui import Page, plural, safe
+from lib.ui import Page, introductions, plural, safe, send_panel
 
 CONFIRMING = "match.confirming"  # the pair keys ('a_email|b_email') the open dialog would confirm
 CONFIRMED, SUMMARY = "match.confirmed", "match.summary"
+LEFT_AT_CONFIRM = "match.left_at_confirm"  # the confirmed round's left-out members, for the summary's own list
+ALL_SENT_SHOWN = "match.all_sent_shown"  # the panel has shown its introductions all sent once: next time it goes
 SHORT_LIST = 20  # the left-out list starts open up to this many members
 PAIR_COLUMNS = {
     "confirm": st.column_config.CheckboxColumn("Pair", help="Untick a pair to leave it out of the confirm", width=60),
@@ -67,10 +73,29 @@ def confirm(page: Page, chosen: list[tuple[str, str]], *, found: rounds.Round | 
         if found is not None:
             causes = round_summary.not_paired(cursor, found.unmatched, unticked)
             st.session_state[SUMMARY] = round_summary.sentence(len(made), causes)
+            st.session_state[LEFT_AT_CONFIRM] = found.unmatched
         else:
             st.session_state.pop(SUMMARY, None)
+            st.session_state.pop(LEFT_AT_CONFIRM, None)
 
     page.apply(action, forget=(CONFIRMING,))
+
+
+def introductions_panel(page: Page) -> None:
+    """The pairs just confirmed: the summary, their introductions and Send, at the top of the page. Once all of
+    them are sent and the panel has said so, the next run drops it (and the confirmed round's left-out list),
+    so a later visit starts from the page itself, not from a finished confirm."""
+    confirmed = st.session_state.get(CONFIRMED, [])
+    if not confirmed:
+        return
+    frame = introductions(page, confirmed)
+    all_sent = not frame["status"].isin(outbox.SENDABLE).any()
+    if all_sent and st.session_state.get(ALL_SENT_SHOWN):
+        for key in (CONFIRMED, SUMMARY, LEFT_AT_CONFIRM, ALL_SENT_SHOWN):
+            st.session_state.pop(key, None)
+        return
+    st.session_state[ALL_SENT_SHOWN] = all_sent
+    send_panel(page, frame, summary(confirmed), noun="introduction", key="match.send")
 
 
 def summary(confirmed: list[int]) -> str:
@@ -101,13 +126,24 @@ def _confirm_dialog(page: Page, found: rounds.Round, chosen: list[str]) -> None:
         st.rerun()
 
 
-def unpaired_table(found: rounds.Round) -> None:
-    """The members the round leaves out, each with the whole sentence saying why (a table that wraps, in an
-    expander that starts open for a short list)."""
-    if found.unmatched.empty:
+def after_confirm(found: rounds.Round) -> bool:
+    """Right after a round was confirmed and nobody is left to pair: show only what the confirm's summary says
+    (its sentence heads the send panel) and its own list of who was left out and why, not a second, different
+    breakdown of a round of nobody. Returns whether it did."""
+    left = st.session_state.get(LEFT_AT_CONFIRM)
+    if left is None or not found.pairs.empty:
+        return False
+    unpaired_table(left, title="Left out of the round you confirmed, and why")
+    return True
+
+
+def unpaired_table(left, *, title: str = "Left out this round, and why") -> None:
+    """The members a round leaves out (its `unmatched`, or a Round), each with the whole sentence saying why
+    (a table that wraps, in an expander that starts open for a short list)."""
+    left = left.unmatched if isinstance(left, rounds.Round) else left
+    if left.empty:
         return
-    left = found.unmatched
-    title = f"Left out this round, and why ({len(left):,})"
+    title = f"{title} ({len(left):,})"
     with st.expander(title, expanded=len(left) <= SHORT_LIST, icon=":material/person_off:"):
         shown = left[["name", "email", "reason"]].rename(columns={"name": "Name", "email": "Email", "reason": "Why"})
         st.table(shown, hide_index=True, border="horizontal")

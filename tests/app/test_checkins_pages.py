@@ -112,3 +112,21 @@ def test_home_proposes_pausing_a_member_who_left_three_check_ins_unanswered(con,
     paused = con.execute("SELECT a.email FROM member_pauses p JOIN applicants a ON a.id = p.applicant_id").fetchall()
     assert paused == [("ann@x.org",)]
     assert "left 3 check-ins in a row unanswered" not in _texts(at)
+
+
+def test_home_re_matches_the_partner_of_a_member_who_left_three_check_ins_unanswered(con, pair, clock):
+    for day in (7, 35, 63):
+        clock.days(day)
+        for message_id in checkins.draft_due(con):
+            con.execute("UPDATE messages SET status = 'sent', sent_at = ? WHERE id = ?", [db.now(), message_id])
+        checkins.record(con, pair, "bo@x.org", met=True, rating=4)
+    clock.days(70)
+    ui.forget_reads()
+    at = _open()
+    rematch = next(b for b in at.button if b.key and b.key.startswith("home.rematch."))
+    assert rematch.label == "Re-match the partner" and "Ends the pair" in rematch.help
+    rematch.click().run()
+    assert not at.exception
+    ended = con.execute("SELECT state, ended_by, end_reason FROM pairings WHERE id = ?", [pair]).fetchone()
+    assert ended == ("ended", "moderator", "partner unresponsive"), ended
+    assert at.session_state["match.member"] == "bo@x.org"  # the Matching page opens on the partner

@@ -91,6 +91,43 @@ def test_confirming_the_round_takes_both_out_and_drafts_the_introduction(communi
     assert "Amara can help Felix with: Kafka, Spark" in email and "Felix can help Amara with: Elixir" in email
 
 
+def test_after_the_confirm_the_page_says_one_thing_about_who_is_left_out(con):
+    # Felix and Gil can each pair only with Amara: the one left out had "paired with someone else" when the round
+    # was confirmed; a round over who is left would say Kafka is not offered and add "No pairs to suggest".
+    rows = [*ROWS, ["g@x.org", "Gil Adler", "Elixir", "Kafka", "UTC", "7"]]
+    importer.import_applications(con, make_csv(HEADER, rows), filename="m.csv", status="accepted")
+    at = _open()
+    at.button(key="match.confirm_round").click().run()
+    at.button(key="match.confirm_go").click().run()
+    assert not at.exception
+    summary = next(s.value for s in at.success if "drafted in the Outbox" in s.value)
+    assert "2 accepted members are not paired" in summary and "1 had every possible partner paired" in summary
+    why = dict(zip(at.table[0].value["Email"], at.table[0].value["Why"]))
+    (odd,) = set(why) - {"i@x.org"}
+    assert odd in {"f@x.org", "g@x.org"} and "is paired with someone else" in why[odd], why
+    assert not [i for i in at.info if "No pairs to suggest" in i.value]
+    assert not [c for c in at.caption if "candidate pairs" in c.value]
+    assert [e.label for e in at.expander][-1] == "Left out of the round you confirmed, and why (2)"
+
+
+def test_the_send_panel_heads_the_page_until_its_introductions_are_sent(community):
+    at = _open()
+    at.button(key="match.confirm_round").click().run()
+    at.button(key="match.confirm_go").click().run()
+    send = next(b for b in at.button if b.key == "match.send")
+    assert send.label == "Send this introduction" and not send.disabled
+    at.run()  # any other click on the page: the panel stays while something is left to send
+    assert any(b.key == "match.send" for b in at.button)
+    # sent elsewhere (the Outbox): the panel says so once, then the page is itself again
+    community.execute("UPDATE messages SET status = 'sent', sent_at = now() WHERE kind = 'introduction'")
+    ui.forget_reads()
+    at.run()
+    assert next(b for b in at.button if b.key == "match.send").label == "Nothing left to send"
+    at.run()
+    assert not any(b.key == "match.send" for b in at.button) and not at.success
+    assert any("candidate pairs" in c.value for c in at.caption)  # the round of who is left, as on any visit
+
+
 def _untick(at, *rows: int) -> None:
     digest = hashlib.sha1(b"a@x.org|f@x.org").hexdigest()[:8]
     edits = {row: {"confirm": False} for row in rows}
