@@ -161,6 +161,7 @@ def test_a_marker_nested_too_deep_is_refused_with_a_sentence(saved, db_file):
     assert _current(db_file) == changed
 
 
+@pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning")  # the duplicate is the point of the test
 def test_a_zip_naming_one_file_twice_is_refused(saved, db_file):
     folder, _, changed = saved
     buffer = io.BytesIO()
