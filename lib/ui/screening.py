@@ -123,7 +123,9 @@ def action_bar(page: Page, shown: pd.DataFrame, edited: pd.DataFrame) -> list[in
     st.markdown(said + (f" · {plural(pending, 'unsaved change')} in the table" if pending else ""))
     row = st.container(horizontal=True, vertical_alignment="bottom")
     none = not ticked
-    if row.button(f"Accept {len(ticked)}", key="applicants.accept", type="primary", disabled=none):
+    declining = bool(st.session_state.get(REASON))  # a decline reason chosen: Decline is the blue button, not Accept
+    accept = "secondary" if declining else "primary"
+    if row.button(f"Accept {len(ticked)}", key="applicants.accept", type=accept, disabled=none):
         _act(page, edits, ticked, "accepted")
     to = row.selectbox(
         "Move to", [s for s in stages.MOVABLE if s not in ("accepted", "declined")], key=MOVE_TO, width=220
@@ -174,7 +176,8 @@ def _decline_row(page: Page, edits: screening.Change, ticked: list[int]) -> None
     reason = st.radio("Decline reason", reasons, index=None, key=REASON, horizontal=True, help=hint)
     row = st.container(horizontal=True, vertical_alignment="bottom")
     sentence = row.text_input("In a sentence (optional)", key=SENTENCE, placeholder="private to moderators")
-    if row.button(f"Decline {len(ticked)}", key="applicants.decline", disabled=not ticked or not reason):
+    kind = "primary" if reason else "secondary"
+    if row.button(f"Decline {len(ticked)}", key="applicants.decline", type=kind, disabled=not ticked or not reason):
         edits.reason = screening.decline_reason(reason, sentence)
         _act(page, edits, ticked, "declined")
 

@@ -144,7 +144,16 @@ def test_decline_needs_a_reason_from_the_list_and_the_boxes_empty_after_use(con)
     at = open_app("pages/2_Applicants.py")
     tick(at, con, ["zoe@example.com"])
     assert at.button(key="applicants.decline").disabled  # no reason chosen yet
+    assert (at.button(key="applicants.accept").proto.type, at.button(key="applicants.decline").proto.type) == (
+        "primary",
+        "secondary",
+    )
     at.radio(key="applicants.decline_reason").set_value("Applied twice").run()
+    # declining now: the blue button is Decline, so a hurried click does not accept
+    assert (at.button(key="applicants.accept").proto.type, at.button(key="applicants.decline").proto.type) == (
+        "secondary",
+        "primary",
+    )
     at.text_input(key="applicants.decline_sentence").input("second form in May")
     at.button(key="applicants.decline").click().run()
     assert applicants.get_applicant(con, "zoe@example.com")["decline_reason"] == "Applied twice: second form in May"
