@@ -21,20 +21,40 @@ from lib.messages import settings
 from lib.pair_life import lifecycle
 from lib.pair_life.clock import LIVE, Clock
 from lib.storage import db
+from lib.text import first_name
 
 UNDO_KEY = "undo.trials_to_active"
 _FIELDS = ("state", "active_on", "state_changed_at", "trial_outcome")
 
 
 def trials_due(con: duckdb.DuckDBPyConnection, *, clock: Clock = LIVE) -> pd.DataFrame:
-    """Pairs in trial whose trial check-in is due: id, both names, the trial's day, oldest trial first."""
+    """Pairs in trial whose trial check-in is due: id, both names, the trial's day, oldest trial first, and
+    `answers`: each member's latest check-in answer in words, to judge the trial by ("no answer yet")."""
     since = clock.today() - timedelta(days=int(settings.get(con, "checkin_trial_days")))
-    return con.execute(
+    due = con.execute(
         "SELECT p.id, a.name AS a_name, b.name AS b_name, p.trial_on, date_diff('day', p.trial_on, $today) AS days "
         "FROM pairings p JOIN applicants a ON a.id = p.a_id JOIN applicants b ON b.id = p.b_id "
         "WHERE p.state = 'trial' AND p.trial_on <= $since ORDER BY p.trial_on, p.id",
         {"since": since, "today": clock.today()},
     ).df()
+    latest = con.execute(
+        """SELECT x.pairing_id, m.name, x.met, x.rating, x.time_problem FROM checkin_answers x
+           JOIN applicants m ON m.id = x.applicant_id JOIN pairings p ON p.id = x.pairing_id
+           WHERE x.pairing_id IN (SELECT unnest($ids))
+           QUALIFY row_number() OVER (PARTITION BY x.pairing_id, x.applicant_id ORDER BY x.answered_at DESC) = 1
+           ORDER BY x.pairing_id, x.applicant_id = p.b_id""",
+        {"ids": [int(i) for i in due["id"]]},
+    ).fetchall()
+    said: dict[int, list[str]] = {}
+    for pairing_id, name, met, rating, time_problem in latest:
+        said.setdefault(int(pairing_id), []).append(_answer_words(name, met, rating, time_problem))
+    return due.assign(answers=[" · ".join(said.get(int(i), [])) or "no answer yet" for i in due["id"]])
+
+
+def _answer_words(name: str, met: bool, rating: int, time_problem: str | None) -> str:
+    """'Ann met, 4/5' or 'Bo did not meet, 2/5, time a problem'."""
+    time = {"yes": ", time a problem", "a-bit": ", time a bit of a problem"}.get(time_problem or "", "")
+    return f"{first_name(name)} {'met' if met else 'did not meet'}, {rating}/5{time}"
 
 
 def move_to_active(con: duckdb.DuckDBPyConnection, pairing_ids: Sequence[int], *, moderator: str = "local") -> int:

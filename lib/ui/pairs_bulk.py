@@ -19,6 +19,9 @@ TRIAL_COLUMNS = {
     "b_name": st.column_config.TextColumn("Member B"),
     "trial_on": st.column_config.DateColumn("In trial since", format="D MMM YYYY"),
     "days": st.column_config.NumberColumn("Days in trial"),
+    "answers": st.column_config.TextColumn(
+        "Check-in answers", width="large", help="Each member's latest answer: met or not, rating, time"
+    ),
 }
 
 

@@ -7,7 +7,7 @@ import pytest
 from lib.errors import InvalidInput
 from lib.intake import importer
 from lib.messages import settings
-from lib.pair_life import bulk, lifecycle, pairs
+from lib.pair_life import bulk, checkins, lifecycle, pairs
 from lib.storage import db
 from tests.conftest import make_csv
 
@@ -70,3 +70,15 @@ def test_undo_is_refused_once_a_moved_pair_has_changed(con, trials):
     with pytest.raises(InvalidInput, match="has changed since"):
         bulk.undo_last_move(con)
     assert con.execute("SELECT state FROM pairings WHERE id = ?", [trials[1]]).fetchone()[0] == "active"
+
+
+def test_each_trial_shows_its_check_in_answers_to_judge_it_by(con, trials):
+    con.execute("UPDATE applicants SET name = 'Zoe' WHERE email = 'a@x.org'")  # member A first, not A-Z
+    checkins.record(con, trials[0], "a@x.org", met=True, rating=4)
+    checkins.record(con, trials[0], "b@x.org", met=False, rating=2, time_problem="yes")
+    checkins.record(con, trials[0], "b@x.org", met=True, rating=3, time_problem="a-bit")  # a later answer wins
+    answers = dict(zip(bulk.trials_due(con)["id"], bulk.trials_due(con)["answers"]))
+    assert answers == {
+        trials[0]: "Zoe met, 4/5 · Bo met, 3/5, time a bit of a problem",
+        trials[1]: "no answer yet",
+    }
