@@ -22,11 +22,18 @@ NO_MATCH = "No pairings match. Clear the search or choose another state."
 NO_PAIRS = "No pairings yet. Confirm pairs on the Matching page."
 OPEN_HINT = "Choose a pairing to see its history and act on it"
 UNDONE = "Confirm undone: both are back in the pool, and the unsent introduction is discarded."
+# What each state means to the moderator (the states' names are the stored values the command line prints too).
+STATE_WORDS = {
+    "proposed": "proposed: confirmed and introduced, no trial session agreed yet",
+    "trial": "trial: a trial session agreed",
+    "active": "active: committed to a weekly hour",
+    "ended": "ended",
+}
 COLUMNS = {
     "id": "#",
     "a_name": "Member A",
     "b_name": "Member B",
-    "state": "State",
+    "state": st.column_config.TextColumn("State", help=" · ".join(STATE_WORDS.values())),
     "a_teaches_b": st.column_config.ListColumn("A teaches B"),
     "b_teaches_a": st.column_config.ListColumn("B teaches A"),
     "weeks": st.column_config.NumberColumn("Weeks since start"),
@@ -76,7 +83,8 @@ def undo_bar() -> None:
 def pairings_table() -> None:
     """Every pairing, filtered by state and a member's name or email; one opens below."""
     left, right = st.columns([1, 2])
-    state = left.selectbox("State", ["all", *lifecycle.STATES], key="pairs.state")
+    words = {"all": "all"} | STATE_WORDS
+    state = left.selectbox("State", ["all", *lifecycle.STATES], key="pairs.state", format_func=words.get)
     search = right.text_input("Find a member", key="pairs.search", placeholder="part of a name or email")
     table = page.read(pairs.list_pairings, state=None if state == "all" else state)
     table = rows_containing(table, search, ["a_name", "b_name", "a", "b"])

@@ -145,3 +145,21 @@ def test_a_member_who_wants_another_partner_stays_in_the_pool(con, pair):
     assert (statuses["a@x.org"], statuses["b@x.org"]) == ("accepted", "accepted")
     history = pairs.pairing_history(con, pair)
     assert history["what"].iloc[-1] == "ended by Bo Kim: schedule clash or time zones"
+
+
+def test_the_state_filter_says_what_each_state_means_and_filters(con, pair):
+    at = _pairs_page()
+    box = at.selectbox(key="pairs.state")
+    assert box.options == [
+        "all",
+        "proposed: confirmed and introduced, no trial session agreed yet",
+        "trial: a trial session agreed",
+        "active: committed to a weekly hour",
+        "ended",
+    ]  # every state of the lifecycle has its words (a state without would read "None")
+    assert len(box.options) == 1 + len(lifecycle.STATES)
+    box.set_value("proposed").run()
+    assert not at.exception and "No pairings match" in " ".join(i.value for i in at.info)
+    at.selectbox(key="pairs.state").set_value("active").run()
+    table = next(d.value for d in at.dataframe if "weeks" in d.value.columns)
+    assert list(table["id"]) == [pair]
