@@ -246,8 +246,8 @@ def _screen(mod: Moderator, week: Week, *, accept: int, decline: int, notes: int
     mod.open("Applicants", "Applicants")
     grid = page.locator('[data-testid="stDataFrame"]').first
     expect(grid).to_be_visible(timeout=SLOW)
-    for row in range(notes):  # the Notes column starts 460 px in (tick 40, name 170, new 50, stage 110, days 90)
-        mod.cell(grid, row, 460 + 150, double=True)  # a double click opens the cell's editor: one action
+    for row in range(notes):  # Notes start 650 px in (tick 40, name 150, new 50, stage 110, offers 150, wants 150)
+        mod.cell(grid, row, 650 + 100, double=True)  # a double click opens the cell's editor: one action
         area = page.locator("#portal textarea")
         expect(area).to_be_visible(timeout=SLOW)
         mod.fill(area, f"Video chat done: clear goals, a good fit ({week.new_names[row]})")
@@ -316,6 +316,13 @@ def _dropouts(mod: Moderator, week: Week) -> None:
             timeout=SLOW
         )
         mod.settled()  # the form starts empty again once the page has redrawn (not an action)
+        # for a moment the old field (its old key, the name still in it) and the new one are both drawn, and a
+        # strict locator fails at once instead of waiting: wait for one field, and empty, at the same moment
+        page.wait_for_function(
+            """() => { const f = [...document.querySelectorAll('[data-testid="stForm"] input[aria-label="Who is leaving"]')];
+                       return f.length === 1 && f[0].value === ''; }""",
+            timeout=SLOW,
+        )
         expect(form.get_by_label("Who is leaving")).to_have_value("", timeout=SLOW)
 
 

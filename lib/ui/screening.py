@@ -34,25 +34,27 @@ ALL = "applicants.all"
 REASON, SENTENCE, MOVE_TO = "applicants.decline_reason", "applicants.decline_sentence", "applicants.to"
 EDITABLE = ["pick", "status", "notes"]
 ROW_HEIGHT, VISIBLE_ROWS = 35, 20  # the table's rows in pixels (Streamlit's default), and how many show at once
+# The order reads left to right as screening goes: who, new or not, stage, what they offer and want, the notes
+# from the chat; the rest further right. Notes start 650 px in (40 + 150 + 50 + 110 + 150 + 150): in view at 1280.
 COLUMNS = {
     "pick": st.column_config.CheckboxColumn(
         "✓", help="Tick to act on this applicant (space bar)", width=40, pinned=True
     ),
-    "name": st.column_config.TextColumn("Name", pinned=True, width=170),
+    "name": st.column_config.TextColumn("Name", pinned=True, width=150),
     "new": st.column_config.TextColumn("New", help="Arrived with the latest import", width=50),
     "status": st.column_config.SelectboxColumn("Stage", options=list(stages.MOVABLE), required=True, width=110),
+    "offers": st.column_config.ListColumn("Can offer", width=150),
+    "wants": st.column_config.ListColumn("Wants to learn", width=150),
+    "notes": st.column_config.TextColumn("Notes from the chat", width=240, help="Type, or press Enter, to write"),
     "days_waiting": st.column_config.TextColumn(
         "Days waiting", help="Days since the application, while undecided", width=90
     ),
-    "notes": st.column_config.TextColumn("Notes from the chat", width=300, help="Type, or press Enter, to write"),
-    "decline_reason": st.column_config.TextColumn("Declined because", width="medium"),
     "email": st.column_config.TextColumn("Email"),
-    "offers": st.column_config.ListColumn("Can offer"),
-    "wants": st.column_config.ListColumn("Wants to learn"),
     "timezone": st.column_config.TextColumn("Time zone"),
     "free_times": st.column_config.TextColumn("Free times", help="When they are usually free, in their own time"),
     "weekly_budget": st.column_config.TextColumn("Weekly budget", help="The time a week they said they can give"),
     "experience_years": st.column_config.TextColumn("Experience (years)"),
+    "decline_reason": st.column_config.TextColumn("Declined because", width="medium"),
     "linkedin": st.column_config.LinkColumn("LinkedIn", display_text="profile"),
     "github": st.column_config.LinkColumn("GitHub", display_text="profile"),
 }
