@@ -14,7 +14,7 @@ from lib.ui import Page, plural
 CLICKED = "pairs.clicked"  # the pairs table's selected rows at the last run
 GENERATION = "pairs.trials.generation"  # bumped after each move or undo, so the list starts ticked again
 TRIAL_COLUMNS = {
-    "move": st.column_config.CheckboxColumn("Move", help="Untick a pair whose trial did not go well", width=60),
+    "move": st.column_config.CheckboxColumn("Move", help="Untick a pair whose trial did not go well", width=75),
     "a_name": st.column_config.TextColumn("Member A"),
     "b_name": st.column_config.TextColumn("Member B"),
     "trial_on": st.column_config.DateColumn("In trial since", format="D MMM YYYY"),
