@@ -95,11 +95,7 @@ def test_home_lists_a_time_problem_and_every_two_weeks_takes_it_off(con, pair, c
 
 
 def test_home_proposes_pausing_a_member_who_left_three_check_ins_unanswered(con, pair, clock):
-    for day in (7, 35, 63):
-        clock.days(day)
-        for message_id in checkins.draft_due(con):
-            con.execute("UPDATE messages SET status = 'sent', sent_at = ? WHERE id = ?", [db.now(), message_id])
-        checkins.record(con, pair, "bo@x.org", met=True, rating=4)
+    _ann_leaves_three_unanswered(con, pair, clock)
     clock.days(69)
     assert not [b for b in _open().button if b.key and b.key.startswith("home.pause.")]  # not yet: 6 days
     clock.days(70)
@@ -115,11 +111,7 @@ def test_home_proposes_pausing_a_member_who_left_three_check_ins_unanswered(con,
 
 
 def test_home_re_matches_the_partner_of_a_member_who_left_three_check_ins_unanswered(con, pair, clock):
-    for day in (7, 35, 63):
-        clock.days(day)
-        for message_id in checkins.draft_due(con):
-            con.execute("UPDATE messages SET status = 'sent', sent_at = ? WHERE id = ?", [db.now(), message_id])
-        checkins.record(con, pair, "bo@x.org", met=True, rating=4)
+    _ann_leaves_three_unanswered(con, pair, clock)
     clock.days(70)
     ui.forget_reads()
     at = _open()
@@ -130,3 +122,12 @@ def test_home_re_matches_the_partner_of_a_member_who_left_three_check_ins_unansw
     ended = con.execute("SELECT state, ended_by, end_reason FROM pairings WHERE id = ?", [pair]).fetchone()
     assert ended == ("ended", "moderator", "partner unresponsive"), ended
     assert at.session_state["match.member"] == "bo@x.org"  # the Matching page opens on the partner
+
+
+def _ann_leaves_three_unanswered(con, pair, clock) -> None:
+    """Three check-ins sent 28 days apart; Bo answers each, Ann none."""
+    for day in (7, 35, 63):
+        clock.days(day)
+        for message_id in checkins.draft_due(con):
+            con.execute("UPDATE messages SET status = 'sent', sent_at = ? WHERE id = ?", [db.now(), message_id])
+        checkins.record(con, pair, "bo@x.org", met=True, rating=4)
