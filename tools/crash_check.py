@@ -22,10 +22,12 @@ import time
 from pathlib import Path
 
 from lib import demo, startup
+from lib.matching import rounds
 
 ROOT = Path(__file__).resolve().parent.parent
 IMPORT_ROWS = 30_000
 BASE_PAIRINGS = 0
+ROUND_PAIRS = 0  # pairs in the base's round, set by prepare()
 SCRIPTS = {
     "import": "import sys; from lib import startup; from lib.intake import importer; from pathlib import Path; "
     "con = startup.open_database(sys.argv[1]); importer.import_applications(con, Path(sys.argv[2]).read_bytes(), "
@@ -42,8 +44,11 @@ def prepare(folder: Path) -> tuple[Path, Path, str]:
     base = folder / "base.duckdb"
     con = startup.open_database(base)
     demo.load_demo(con)
-    global BASE_PAIRINGS
+    global BASE_PAIRINGS, ROUND_PAIRS
     BASE_PAIRINGS = con.execute("SELECT max(id) FROM pairings").fetchone()[0] or 0
+    ROUND_PAIRS = len(rounds.suggest_round(con).pairs)  # what a whole round writes: all of it, or none
+    if ROUND_PAIRS < 2:
+        raise RuntimeError(f"The demo's round has {ROUND_PAIRS} pairs: too few to tell all from part.")
     merge_names = [
         n
         for (n,) in con.execute(
@@ -150,7 +155,7 @@ def check(kind: str, path: Path) -> str:
             return f"{rows} open members for {open_pairs} open pairs"
         if made == 0:
             return "none"
-        return "all" if made > 10 else f"only {made} pairs of the round were written"
+        return "all" if made == ROUND_PAIRS else f"{made} of the round's {ROUND_PAIRS} pairs were written"
     finally:
         con.close()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import duckdb
 import pandas as pd
@@ -93,7 +93,9 @@ HEADER = [
 def demo_csv(size: int = DEMO_SIZE) -> bytes:
     """The demo community as a Google Forms-style CSV export (deterministic for a given day)."""
     rng = random.Random(_SEED)
-    today = db.now()
+    # the day's start, not this moment: the same day gives the same community whatever the hour (with the hour,
+    # application dates crossed midnight at different draws, and the made-up history changed during the day)
+    today = datetime.combine(db.now().date(), time.min)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)

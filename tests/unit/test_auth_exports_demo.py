@@ -92,3 +92,25 @@ def test_demo_has_a_realistic_year_of_pairings(con):
     assert con.execute("SELECT count(*) FROM endings WHERE feedback IS NOT NULL").fetchone()[0] > 50
     span = con.execute("SELECT date_diff('day', min(started_on), max(started_on)) FROM pairings").fetchone()[0]
     assert span > 300
+
+
+def test_the_demo_is_the_same_community_at_any_hour_of_the_day(tmp_path, monkeypatch):
+    # application times were drawn back from this moment: their dates, and so the whole made-up history and the
+    # round, changed during the day (a round of 16 pairs at 8:30 had 5 at 9:00)
+    from datetime import datetime
+
+    from lib import startup
+    from lib.matching import rounds
+    from tests.conftest import FrozenClock
+
+    seen = []
+    for hour in (0, 9, 23):
+        FrozenClock(monkeypatch, datetime(2026, 12, 5, hour, 30))
+        con = startup.open_database(tmp_path / f"demo{hour}.duckdb")
+        demo.load_demo(con)
+        dates = con.execute("SELECT CAST(applied_at AS DATE) FROM applicants ORDER BY id").fetchall()
+        states = con.execute("SELECT state, count(*) FROM pairings GROUP BY 1 ORDER BY 1").fetchall()
+        seen.append((dates, states, len(rounds.suggest_round(con).pairs)))
+        con.close()
+    assert seen[0] == seen[1] == seen[2]
+    assert max(d for (d,) in seen[2][0]) <= datetime(2026, 12, 5).date()  # never applied in the future
