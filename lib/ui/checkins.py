@@ -227,14 +227,16 @@ def _unanswered_row(page: ui.Page, row, text, buttons, since: str, go) -> None:
     )
     first, who, pair = ui.safe(row.name.split()[0] if row.name else row.email), page.moderator, int(row.pair_id)
     until = ui.today() + timedelta(days=PAUSE_DAYS)
-    if buttons.button(f"Pause {first} 8 weeks", key=f"home.pause.{row.id}", icon=":material/pause:"):
+    # the labels name nobody (the line beside them does): a long first name would cut them short at 800 px
+    pause_help = f"No new partner for {first} before {until:%d %b %Y}; the pair stays as it is"
+    if buttons.button("Pause 8 weeks", key=f"home.pause.{row.id}", icon=":material/pause:", help=pause_help):
         note = "no answer to three check-ins in a row"
         page.apply(
             lambda cur: pairs.pause_member(cur, row.email, until, note=note, moderator=who),
             f"Paused until {until:%d %b %Y}: no new partner before then.",
         )
     rematch = "Ends the pair (partner unresponsive) and opens the partner's best new partners on Matching"
-    if buttons.button("Re-match the partner", key=f"home.rematch.{row.id}", icon=":material/sync:", help=rematch):
+    if buttons.button("Re-match partner", key=f"home.rematch.{row.id}", icon=":material/sync:", help=rematch):
         try:
             with page.writing() as cursor:
                 lifecycle.end_pairing(cursor, pair, by="moderator", reason="partner unresponsive", moderator=who)

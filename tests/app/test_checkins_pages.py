@@ -103,6 +103,7 @@ def test_home_proposes_pausing_a_member_who_left_three_check_ins_unanswered(con,
     at = _open()
     assert "Ann Lee `ann@x.org`, pair #1 with Bo Kim: left 3 check-ins in a row unanswered" in _texts(at)
     pause = next(b for b in at.button if b.key and b.key.startswith("home.pause."))
+    assert pause.label == "Pause 8 weeks" and pause.help.startswith("No new partner for Ann before ")
     pause.click().run()
     assert not at.exception
     paused = con.execute("SELECT a.email FROM member_pauses p JOIN applicants a ON a.id = p.applicant_id").fetchall()
@@ -116,7 +117,7 @@ def test_home_re_matches_the_partner_of_a_member_who_left_three_check_ins_unansw
     ui.forget_reads()
     at = _open()
     rematch = next(b for b in at.button if b.key and b.key.startswith("home.rematch."))
-    assert rematch.label == "Re-match the partner" and "Ends the pair" in rematch.help
+    assert rematch.label == "Re-match partner" and "Ends the pair" in rematch.help
     rematch.click().run()
     assert not at.exception
     ended = con.execute("SELECT state, ended_by, end_reason FROM pairings WHERE id = ?", [pair]).fetchone()

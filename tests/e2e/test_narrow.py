@@ -6,7 +6,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from lib import demo, startup, ui
 from tests.e2e.browser import SLOW, settled
-from tools.dashboard_server import launch_browser, page_title, running_dashboard
+from tools.dashboard_server import launch_browser, page_title, running_dashboard, widgets_drawn
 
 pytestmark = pytest.mark.e2e
 WIDTH = 800
@@ -35,6 +35,9 @@ def test_every_page_fits_800_pixels(server, tmp_path):
                 heading = page.get_by_role("heading", name=page_title(label), exact=True).first
                 expect(heading).to_be_visible()
                 settled(page)
+                # the script has finished before the browser has drawn everything: lists and buttons appear
+                # once their code is loaded (a skeleton meanwhile), and a check run then sees half a page
+                widgets_drawn(page)
                 expect(page.locator('[data-testid="stException"]')).to_have_count(0)
                 wide = page.evaluate(
                     """() => [...document.querySelectorAll('[data-testid="stMain"] *')]
