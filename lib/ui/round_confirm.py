@@ -17,7 +17,7 @@ import streamlit as st
 from lib.matching import round_summary, rounds, score
 from lib.messages import outbox
 from lib.pair_life import pairs
-from lib.ui import Page, introductions, plural, safe, send_panel
+from lib.ui import Page, given, introductions, plural, safe, send_panel
 
 CONFIRMING = "match.confirming"  # the pair keys ('a_email|b_email') the open dialog would confirm
 CONFIRMED, SUMMARY = "match.confirmed", "match.summary"
@@ -146,6 +146,8 @@ def unpaired_table(left, *, title: str = "Left out this round, and why") -> None
     title = f"{title} ({len(left):,})"
     with st.expander(title, expanded=len(left) <= SHORT_LIST, icon=":material/person_off:"):
         shown = left[["name", "email", "reason"]].rename(columns={"name": "Name", "email": "Email", "reason": "Why"})
+        # st.table draws each cell as Markdown: member-written names and skills must show literally
+        shown = shown.map(lambda cell: safe(cell) if given(cell) else "")
         st.table(shown, hide_index=True, border="horizontal")
 
 

@@ -116,6 +116,7 @@ def _journey(page, url, smtp):
     expect(why.filter(has_text=re.compile(r"^Felix teaches Amara \w"))).to_be_visible()
     # untick Kenji's pair in the round's table (the picker lists the pairs in the table's order)
     page.get_by_role("combobox", name="Or confirm just one pair", exact=True).click()
+    expect(page.get_by_role("option", name=re.compile("Kenji Tanaka")).first).to_be_visible()  # the list is drawn
     order = [o.inner_text() for o in page.get_by_role("option").all()]
     page.keyboard.press("Escape")
     row = next(i for i, text in enumerate(order) if "Kenji Tanaka" in text)

@@ -19,7 +19,7 @@ from lib.pair_life import lifecycle, pairs
 from lib.storage import db
 from tests.conftest import make_csv
 from tests.e2e.browser import SLOW, choose, open_page, settled
-from tools.dashboard_server import launch_browser, page_title, running_dashboard
+from tools.dashboard_server import launch_browser, page_title, running_dashboard, widgets_drawn
 
 pytestmark = pytest.mark.e2e
 
@@ -78,6 +78,7 @@ def test_payloads_show_literally_on_every_page(server):
             for _, label, _ in ui.NAV:
                 open_page(page, label, page_title(label))
                 settled(page)
+                widgets_drawn(page)  # every list and table drawn, so the check sees the whole page
                 _assert_inert(page, label)
                 _check_literal_text(page, label)
         finally:
@@ -107,6 +108,12 @@ def _check_literal_text(page, label: str) -> None:
         expect(main.get_by_text(f"{LINK} {IMG}", exact=False).first).to_be_visible()
     elif label == "Pairs":
         expect(main.get_by_text(NAME, exact=False).first).to_be_visible()
+    elif label == "Matching":  # who the round leaves out: a table that draws its cells as Markdown
+        box = main.locator('[data-testid="stExpander"] details', has_text="Left out this round").first
+        box.locator("summary").click()
+        left_out = box.locator('[data-testid="stTable"]')
+        expect(left_out.get_by_text(NAME, exact=False).first).to_be_visible()
+        expect(left_out).not_to_contain_text("\\")  # escaped, not shown with the escaping's backslashes
     _assert_inert(page, f"{label} (after opening member text)")
 
 
